@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve test install migrate superuser browser train evaluate bench loadtest clean
+
+# Re-install only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+run: migrate
+	@echo "Serving on http://$(HOST):$(PORT)/  (first account: make superuser, or sign up on the site)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+superuser: migrate
+	$(PY) manage.py createsuperuser
+
+# Production-like: gunicorn workers, static files from whitenoise, DEBUG off.
+serve: migrate
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers"
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --timeout 30
+
+# Debian's Chromium for the browser tests, where this machine allows installing it.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+		|| echo "Could not install chromium: the browser tests will be skipped."; \
+	else echo "No /usr/bin/chromium and no root to install it: the browser tests will be skipped."; fi
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+train: install
+	$(PY) manage.py train_model --data ../shared/datasets/mnist
+
+evaluate: install
+	$(PY) manage.py evaluate_model --data ../shared/datasets/mnist
+
+bench: install
+	$(PY) -m ml.bench --data ../shared/datasets/mnist
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,11 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+application = get_asgi_application()
+
+from recognizer.engine import model_load_in_background  # noqa: E402  (needs Django set up)
+
+model_load_in_background()

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("recognizer.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("recognizer.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,17 @@
+"""WSGI entry point (gunicorn, runserver).
+
+Starts loading the model in the background as the process starts, so the first
+reading is not slowed by it and /healthz turns ready as soon as it is loaded.
+"""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+application = get_wsgi_application()
+
+from recognizer.engine import model_load_in_background  # noqa: E402  (needs Django set up)
+
+model_load_in_background()

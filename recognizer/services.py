@@ -1,0 +1,98 @@
+"""Every write of a reading goes through here, from the pages and the API alike."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from ml.errors import ImageError
+from ml.pipeline import Reading, read
+from recognizer.models import Prediction, label_validator
+
+logger = logging.getLogger(__name__)
+
+
+class UploadTooLarge(ImageError):
+    """The picture's file is over RECOGNIZER_MAX_UPLOAD_BYTES (HTTP 413)."""
+
+    def __init__(self, size: int):
+        limit_mb = settings.RECOGNIZER_MAX_UPLOAD_BYTES / (1024 * 1024)
+        super().__init__(f"The picture is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB. "
+                         "Send a smaller picture.")
+
+
+def image_read(*, image: bytes, multi: bool) -> Reading:
+    """Read a picture without storing anything (live preview while drawing)."""
+    if len(image) > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(len(image))
+    return read(image, multi=multi)
+
+
+def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, source: str) -> Prediction:
+    """Read a picture and store the reading with the picture, or store nothing."""
+    if source not in Prediction.Source.values:
+        raise ValidationError({"source": f"Unknown source {source!r}; use one of {', '.join(Prediction.Source.values)}."})
+    reading = image_read(image=image, multi=multi)
+    prediction = Prediction(
+        user=user,
+        source=source,
+        multi=multi,
+        width=reading.width,
+        height=reading.height,
+        digit=reading.digit,
+        confidence=reading.confidence,
+        probabilities=list(reading.probabilities) if reading.probabilities is not None else None,
+        digits=[
+            {"digit": d.digit, "confidence": d.confidence, "probabilities": list(d.probabilities),
+             "box": list(d.box), "uncertain": d.uncertain}
+            for d in reading.digits
+        ],
+        number=reading.number,
+        model_version=reading.model_version,
+        duration_ms=reading.duration_ms,
+    )
+    prediction.image.save("input.png", ContentFile(reading.png), save=False)
+    try:
+        with transaction.atomic():
+            prediction.save()
+    except Exception:
+        prediction.image.delete(save=False)  # no orphaned picture for a row that was never stored
+        raise
+    return prediction
+
+
+def prediction_correct(*, prediction: Prediction, correct_label: str | None) -> Prediction:
+    """The owner (or a reviewer) says which digits the picture really shows; None clears it."""
+    if correct_label is not None:
+        correct_label = correct_label.strip()
+        label_validator(correct_label)
+    prediction.correct_label = correct_label
+    prediction.save(update_fields=["correct_label"])
+    return prediction
+
+
+@transaction.atomic
+def prediction_review(*, prediction: Prediction, reviewer: AbstractBaseUser,
+                      correct_label: str | None = None) -> Prediction:
+    """A staff member confirms (or corrects) a reading, for the next training set."""
+    if correct_label is not None:
+        prediction_correct(prediction=prediction, correct_label=correct_label)
+    prediction.reviewed = True
+    prediction.reviewed_by = reviewer
+    prediction.reviewed_at = timezone.now()
+    prediction.save(update_fields=["reviewed", "reviewed_by", "reviewed_at"])
+    return prediction
+
+
+def prediction_delete(*, prediction: Prediction) -> None:
+    """Delete the row, and its picture once the deletion is committed."""
+    image = prediction.image
+    with transaction.atomic():
+        prediction.delete()
+        transaction.on_commit(lambda: image.delete(save=False))

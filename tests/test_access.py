@@ -1,0 +1,72 @@
+"""Anonymous visitors: pages send them to log in, the API answers 401.
+
+The paths are read from the URL configuration itself, so a page or endpoint
+added later is covered without anyone remembering to list it here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Open on purpose: getting a token, the API's description, and the load balancer's probe.
+PUBLIC_API = {"api:token", "api:schema", "api:docs", "api:healthz"}
+
+
+def _names(namespace: str) -> list[tuple[str, dict]]:
+    resolver = get_resolver()
+    found = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{p.namespace}:" if p.namespace else prefix)
+            elif isinstance(p, URLPattern) and p.name and prefix == f"{namespace}:":
+                kwargs = {key: 1 for key in p.pattern.converters}
+                found.append((prefix + p.name, kwargs))
+
+    walk(resolver.url_patterns, "")
+    return sorted(found, key=lambda item: item[0])
+
+
+PAGES = _names("recognizer")
+API = [(name, kwargs) for name, kwargs in _names("api") if name not in PUBLIC_API]
+
+
+def test_the_url_configuration_was_read():
+    assert ("recognizer:draw", {}) in PAGES
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES, ids=[name for name, _ in PAGES])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_pages_send_anonymous_visitors_to_log_in(client, name, kwargs, method):
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize(("name", "kwargs"), API, ids=[name for name, _ in API])
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+def test_api_answers_401_without_credentials(client, name, kwargs, method):
+    response = getattr(client, method)(reverse(name, kwargs=kwargs))
+    if response.status_code == 405:
+        return  # that method is not offered at this path at all
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert "credentials" in response.json()["detail"]
+
+
+def test_a_wrong_token_is_401(client):
+    for name, kwargs in API:
+        response = client.get(reverse(name, kwargs=kwargs), HTTP_AUTHORIZATION="Token not-a-real-key")
+        assert response.status_code in (401, 405), name
+
+
+def test_home_sends_anonymous_visitors_to_log_in_with_a_way_to_sign_up(client):
+    response = client.get("/", follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert reverse("signup") in html
