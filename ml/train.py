@@ -81,6 +81,7 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 15, batch
     # A fresh copy without the optimizer state: a third of the size, same weights.
     served = build_model()
     served.set_weights(model.get_weights())
+    served(np.zeros((1, *served.input_shape[1:]), np.float32))  # export needs a traced model
     served.save(keras_path)
     served.export(str(onnx_path), format="onnx", verbose=False)
 

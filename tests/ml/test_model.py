@@ -1,0 +1,75 @@
+"""The committed model: its card tells the truth and it reads MNIST well."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ml import model as model_module
+from ml.evaluate import evaluate_model
+from ml.model import ARTIFACTS_DIR, ModelUnavailable, get_model, load_model, read_card
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
+
+
+def test_model_card_describes_the_committed_files():
+    card = read_card()
+    for name_key, digest_key in (("file", "sha256"), ("onnx_file", "onnx_sha256")):
+        path = ARTIFACTS_DIR / card[name_key]
+        assert path.exists(), path
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == card[digest_key]
+    assert (ARTIFACTS_DIR / card["file"]).stat().st_size <= 5 * 1024 * 1024
+    assert card["classes"] == list(range(10))
+    assert card["test_accuracy"] >= 0.99
+    assert set(card["test_per_class_accuracy"]) == {str(d) for d in range(10)}
+    assert "--data" in card["training_command"]
+    for key in ("version", "created", "data_sha256", "parameters", "validation_accuracy"):
+        assert card[key]
+
+
+def test_accuracy_on_a_committed_sample_of_mnist_test_digits():
+    with np.load(FIXTURE) as sample:
+        images, labels = sample["x"], sample["y"]
+    assert len(images) >= 1000
+    result = evaluate_model(get_model().predict, images, labels)
+    assert result.accuracy >= 0.99, result.format()
+
+
+def test_probabilities_are_a_distribution_for_every_image_of_a_batch():
+    with np.load(FIXTURE) as sample:
+        batch = sample["x"][:8].astype(np.float32) / 255.0
+    probabilities = get_model().predict(batch)
+    assert probabilities.shape == (8, 10)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    # A batch gives the same answers as one image at a time.
+    singles = np.vstack([get_model().predict(image[None]) for image in batch])
+    np.testing.assert_allclose(probabilities, singles, atol=1e-5)
+
+
+def test_the_process_loads_one_model_however_many_threads_ask(monkeypatch):
+    monkeypatch.setattr(model_module, "_model", None)
+    loads = []
+    real_load = model_module.load_model
+    monkeypatch.setattr(model_module, "load_model", lambda: loads.append(1) or real_load())
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(get_model())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1
+    assert all(m is seen[0] for m in seen)
+
+
+def test_missing_model_files_give_a_clear_error(tmp_path):
+    with pytest.raises(ModelUnavailable, match="model_card.json"):
+        load_model(tmp_path)
+    card = read_card()
+    (tmp_path / "model_card.json").write_text('{"version": "x", "onnx_file": "gone.onnx"}')
+    with pytest.raises(ModelUnavailable, match="gone.onnx"):
+        load_model(tmp_path)
+    assert card["version"] != "x"
