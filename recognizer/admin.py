@@ -1,11 +1,141 @@
-from django.contrib import admin
+"""Staff review of readings: see the picture and its boxes, confirm or correct the digits.
 
+Readings are made only by the service (the pages and the API), so the admin
+cannot add one, and the reading itself is read-only: a reviewer changes
+nothing but ``correct_label``, and saving marks the reading reviewed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from recognizer import services
 from recognizer.models import Prediction
+
+UNCERTAIN_BELOW = 0.8
+
+
+class CorrectionFilter(admin.SimpleListFilter):
+    title = "correction"
+    parameter_name = "correction"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No correction"), ("confirmed", "Confirmed as read"), ("wrong", "Corrected (read wrong)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(correct_label__isnull=True)
+        if self.value() == "confirmed":
+            return queryset.filter(correct_label=F("number"))
+        if self.value() == "wrong":
+            return queryset.filter(correct_label__isnull=False).exclude(correct_label=F("number"))
+        return queryset
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    title = "confidence"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        return [("low", f"Not sure (< {UNCERTAIN_BELOW:.0%})"), ("high", f"Sure (≥ {UNCERTAIN_BELOW:.0%})")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "low":
+            return queryset.filter(confidence__lt=UNCERTAIN_BELOW)
+        if self.value() == "high":
+            return queryset.filter(confidence__gte=UNCERTAIN_BELOW)
+        return queryset
 
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "number", "confidence", "source", "correct_label", "reviewed", "created_at")
-    list_filter = ("source", "multi", "reviewed", "model_version")
+    list_display = ("id", "thumbnail", "number", "confidence_display", "correct_label", "reviewed", "source",
+                    "user", "created_at")
+    list_display_links = ("id", "thumbnail", "number")
+    list_filter = ("reviewed", CorrectionFilter, ConfidenceFilter, "source", "multi", "model_version", "created_at")
+    list_select_related = ("user",)
     search_fields = ("user__username", "number", "correct_label")
     date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["mark_reviewed"]
+    fields = ("picture", "number", "confidence_display", "probabilities_display", "correct_label", "user", "source",
+              "multi", "model_version", "duration_ms", "created_at", "reviewed", "reviewed_by", "reviewed_at")
+    readonly_fields = ("picture", "number", "confidence_display", "probabilities_display", "user", "source", "multi",
+                       "model_version", "duration_ms", "created_at", "reviewed", "reviewed_by", "reviewed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # readings come from the service, with their picture
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Prediction]:
+        return super().get_queryset(request).select_related("user", "reviewed_by")
+
+    @admin.display(description="picture")
+    def thumbnail(self, obj: Prediction) -> str:
+        url = reverse("recognizer:image", kwargs={"pk": obj.pk})
+        return format_html('<img src="{}?size=thumb" alt="" width="56" height="56" loading="lazy" '
+                           'style="object-fit:contain;background:#fff;border:1px solid #ccc;border-radius:4px">', url)
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_display(self, obj: Prediction) -> str:
+        text = f"{obj.confidence:.1%}"
+        if obj.confidence < UNCERTAIN_BELOW:
+            return format_html('<strong style="color:#b26a00">{} (not sure)</strong>', text)
+        return text
+
+    @admin.display(description="picture and boxes")
+    def picture(self, obj: Prediction) -> str:
+        if not obj.pk:
+            return "-"
+        url = reverse("recognizer:image", kwargs={"pk": obj.pk})
+        boxes = format_html_join(
+            "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
+                'vector-effect="non-scaling-stroke"/>',
+            ((*d["box"], "#e08a00" if d.get("uncertain") else "#1f9d55") for d in obj.digits or []),
+        )
+        labels = format_html_join(
+            "", '<span style="position:absolute;left:{}%;top:{}%;transform:translateY(-100%);'
+                'background:{};color:#fff;font-weight:700;padding:0 .3em">{}</span>',
+            ((f"{100 * d['box'][0] / max(obj.width, 1):.3f}", f"{100 * d['box'][1] / max(obj.height, 1):.3f}",
+              "#e08a00" if d.get("uncertain") else "#1f9d55", d["digit"]) for d in obj.digits or []),
+        )
+        return format_html(
+            '<div style="position:relative;width:min(100%,420px);aspect-ratio:{} / {};margin-top:1.6em;'
+            'background:#fff;border:1px solid #ccc">'
+            '<img src="{}" alt="The picture as sent" style="position:absolute;inset:0;width:100%;height:100%">'
+            '<svg viewBox="0 0 {} {}" preserveAspectRatio="none" '
+            'style="position:absolute;inset:0;width:100%;height:100%">{}</svg>{}</div>'
+            '<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
+            obj.width, obj.height, url, obj.width, obj.height, boxes, labels, url, obj.width, obj.height,
+        )
+
+    @admin.display(description="probabilities")
+    def probabilities_display(self, obj: Prediction) -> str:
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
+            ((i + 1, d["digit"], f"{d['confidence']:.1%}",
+              ", ".join(f"{k}: {p:.0%}" for k, p in sorted(enumerate(d.get("probabilities") or []),
+                                                            key=lambda kp: -kp[1])[:3]))
+             for i, d in enumerate(obj.digits or [])),
+        )
+        return format_html("<table><thead><tr><th>#</th><th>digit</th><th>confidence</th><th>top three</th></tr>"
+                           "</thead><tbody>{}</tbody></table>", rows)
+
+    def save_model(self, request: HttpRequest, obj: Prediction, form, change: bool) -> None:
+        """Saving a reading in the admin is a review: the label (if any) and who reviewed it."""
+        label = form.cleaned_data.get("correct_label") or None
+        if label is None and "correct_label" in form.changed_data:
+            services.prediction_correct(prediction=obj, correct_label=None)
+        services.prediction_review(prediction=obj, reviewer=request.user, correct_label=label)
+
+    @admin.action(description="Mark reviewed (confirm the reading)")
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Prediction]) -> None:
+        count = 0
+        for prediction in queryset.filter(Q(reviewed=False) | Q(reviewed_by__isnull=True)):
+            services.prediction_review(prediction=prediction, reviewer=request.user,
+                                       correct_label=prediction.correct_label or prediction.number)
+            count += 1
+        self.message_user(request, f"Marked {count} reading{'s' if count != 1 else ''} reviewed.", messages.SUCCESS)

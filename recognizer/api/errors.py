@@ -1,26 +1,115 @@
-"""JSON errors with a sentence a person can act on, for every failure of the API."""
+"""JSON errors with a sentence a person can act on, for every failure of the API.
+
+Every error body has ``detail``, one sentence. A bad field also keeps DRF's
+per-field lists (``{"detail": "correct_label: ...", "correct_label": ["..."]}``)
+so a form can show each message next to its field.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ml.errors import ImageError
+from ml.model import ModelUnavailable
 from recognizer.services import UploadTooLarge
+
+logger = logging.getLogger(__name__)
+
+MODEL_RETRY_SECONDS = 10
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class RequestTooLarge(exceptions.APIException):
+    """The request body is over the limit (HTTP 413), found before reading it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self, size: int | None = None):
+        limit = f"{settings.RECOGNIZER_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
+        said = f"The request is {_mb(size)}" if size else "The request body is too large"
+        super().__init__(f"{said}; the limit for a picture is {limit}. Send a smaller picture.")
+
+
+# Sentences for DRF's terse defaults, used when the exception carries its default message.
+_SENTENCES = {
+    exceptions.NotAuthenticated: (
+        "Authentication credentials were not provided: send the header "
+        "'Authorization: Token <key>' (POST your username and password to /api/v1/auth/token/ "
+        "for a key) or sign in on the site."
+    ),
+    exceptions.NotFound: "Not found: there is nothing at this address.",
+}
+
+
+def _first_message(detail) -> tuple[str | None, str]:
+    """The first (field, message) of a DRF error detail, however nested."""
+    if isinstance(detail, dict):
+        if not detail:
+            return None, "The request is not valid."
+        key, value = next(iter(detail.items()))
+        field, message = _first_message(value)
+        return (None if key in ("non_field_errors", "detail") else field or key), message
+    if isinstance(detail, (list, tuple)):
+        return _first_message(detail[0]) if detail else (None, "The request is not valid.")
+    return None, str(detail)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, UploadTooLarge):
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "The request body is over the upload limit. Send a smaller picture."},
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        exc = RequestTooLarge(_content_length(context))
     if isinstance(exc, ImageError):
         return Response({"detail": str(exc), "image": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ModelUnavailable):
+        logger.error("a reading was refused, the model is unavailable: %s", exc)
+        return Response({"detail": "The recognizer is not ready yet (its model is loading or missing). "
+                                   f"Try again in {MODEL_RETRY_SECONDS} seconds."},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(MODEL_RETRY_SECONDS)})
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-    return drf_exception_handler(exc, context)
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404) and not exc.args:
+        exc = exceptions.NotFound(_SENTENCES[exceptions.NotFound])
+    if isinstance(exc, exceptions.Throttled):
+        wait = max(1, math.ceil(exc.wait or 1))
+        exc = exceptions.Throttled(detail=f"Too many requests: try again in {wait} "
+                                          f"second{'s' if wait != 1 else ''}.")
+        exc.wait = wait
+    elif type(exc) in _SENTENCES and exc.detail == type(exc).default_detail:
+        exc.detail = exceptions.ErrorDetail(_SENTENCES[type(exc)], code=exc.default_code)
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc.detail = exceptions.ErrorDetail(
+            f"{exc.detail} Send JSON (application/json) or a form with a file (multipart/form-data).",
+            code=exc.default_code)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first_message(exc.detail)
+        sentence = f"{field}: {message}" if field and field not in message else message
+        fields = exc.detail if isinstance(exc.detail, dict) else {}
+        response.data = {"detail": sentence, **{k: v for k, v in fields.items() if k != "detail"}}
+    return response
+
+
+def _content_length(context: dict) -> int | None:
+    request = context.get("request")
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) or None
+    except (AttributeError, ValueError):
+        return None

@@ -1,0 +1,50 @@
+"""Request parsers that refuse an oversized body before reading it.
+
+JSON bodies: DRF reads them through ``request.body``, which enforces
+DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig, answered 413 by
+recognizer.api.errors). Multipart bodies: Django streams file parts to disk
+with no limit of its own, so the declared length is checked first here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import parsers
+
+from recognizer.api.errors import RequestTooLarge
+
+
+def _check_length(parser_context: dict | None) -> None:
+    request = (parser_context or {}).get("request")
+    if request is None:
+        return
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise RequestTooLarge(length)
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        _check_length(parser_context)
+        return super().parse(stream, media_type, parser_context)
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        _check_length(parser_context)
+        return super().parse(stream, media_type, parser_context)
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        _check_length(parser_context)
+        return super().parse(stream, media_type, parser_context)
+
+
+# What the picture endpoints read: a file in a form, or a JSON body.
+PICTURE_PARSERS = [JSONParser, MultiPartParser]
+# The token endpoint also takes a plain HTML form, as DRF's does.
+TOKEN_PARSERS = [JSONParser, FormParser, MultiPartParser]

@@ -1,0 +1,270 @@
+"""HTTP in and out: what a request may carry and what a reading looks like in JSON.
+
+No image or model logic here: the pictures go to recognizer.services as bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+from rest_framework import serializers
+
+from ml.pipeline import Reading
+from recognizer.models import Prediction
+from recognizer.services import UploadTooLarge
+
+LABEL_MESSAGE = "Enter the digits only, 1 to 12 of them, e.g. 7 or 2024 (or null to clear it)."
+SOURCE_MESSAGE = f"Unknown source; use one of {', '.join(Prediction.Source.values)}."
+
+
+# --- Pictures in --------------------------------------------------------------------
+
+
+class PictureFileField(serializers.FileField):
+    """A picture sent as a file in a multipart form; becomes its bytes."""
+
+    default_error_messages = {
+        "required": "Send a picture in the 'image' field.",
+        "invalid": "The 'image' field must be a file (multipart/form-data); "
+                   "to send base64 text, send JSON instead.",
+        "empty": "The picture file is empty.",
+    }
+
+    def to_internal_value(self, data) -> bytes:
+        if not isinstance(data, UploadedFile):
+            self.fail("invalid")
+        if data.size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(data.size)  # answered 413, before a byte of it is decoded
+        if not data.size:
+            self.fail("empty")
+        data.seek(0)
+        return data.read()
+
+    def to_representation(self, value):  # pragma: no cover - write only
+        return None
+
+
+class PictureBase64Field(serializers.CharField):
+    """A picture sent as a data URL (``data:image/png;base64,...``) or plain base64; becomes its bytes."""
+
+    default_error_messages = {
+        "required": "Send a picture in the 'image' field: a data URL or base64 text.",
+        "blank": "The 'image' field is empty: send a data URL or base64 text.",
+        "invalid": "The 'image' field must be text: a data URL (data:image/png;base64,...) or base64.",
+        "not_base64": "The 'image' field is not valid base64: send a data URL (data:image/png;base64,...) "
+                      "or the file's bytes in base64.",
+        "data_url": "A data URL must be base64-encoded, like data:image/png;base64,iVBORw0...",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)  # done below without copying megabytes twice
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> bytes:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        text = data.strip()
+        if text[:5].lower() == "data:":
+            header, comma, text = text.partition(",")
+            if not comma or not header.lower().endswith(";base64"):
+                self.fail("data_url")
+        if any(c in text for c in "\r\n\t "):
+            text = "".join(text.split())  # base64 wrapped over lines, as `base64` prints it
+        if not text:
+            self.fail("blank")
+        stripped = text.rstrip("=")
+        size = len(stripped) * 3 // 4
+        if size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(size)  # answered 413, before decoding
+        if "-" in stripped or "_" in stripped:  # the URL-safe alphabet
+            stripped = stripped.translate(str.maketrans("-_", "+/"))
+        try:
+            return base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            self.fail("not_base64")
+
+
+class _PictureOptions(serializers.Serializer):
+    multi = serializers.BooleanField(
+        default=False,
+        help_text="false: the picture shows one digit. true: read every digit, left to right.")
+    source = serializers.ChoiceField(
+        choices=Prediction.Source.choices, default=Prediction.Source.API,
+        error_messages={"invalid_choice": SOURCE_MESSAGE},
+        help_text="Where the picture comes from; the site's pages send draw or upload.")
+
+
+class PictureUploadSerializer(_PictureOptions):
+    image = PictureFileField(help_text="The picture: PNG, JPEG, WebP, BMP or GIF.")
+
+
+class PictureJSONSerializer(_PictureOptions):
+    image = PictureBase64Field(
+        help_text="The picture (PNG, JPEG, WebP, BMP or GIF) as a data URL "
+                  "(data:image/png;base64,...) or as plain base64.")
+
+
+# --- Readings out -------------------------------------------------------------------
+
+
+class DigitSerializer(serializers.Serializer):
+    digit = serializers.IntegerField(min_value=0, max_value=9)
+    confidence = serializers.FloatField(help_text="The digit's probability, 0 to 1.")
+    probabilities = serializers.ListField(
+        child=serializers.FloatField(), min_length=10, max_length=10,
+        help_text="The probability of each digit 0-9, so a client can show the runners-up.")
+    box = serializers.ListField(
+        child=serializers.IntegerField(), min_length=4, max_length=4,
+        help_text="[x, y, width, height] of the digit in the picture, in pixels.")
+    uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
+
+
+class ReadingSerializer(serializers.Serializer):
+    """A reading as the engine returns it (nothing stored)."""
+
+    digit = serializers.IntegerField(allow_null=True, help_text="The digit read; null when multi is true.")
+    confidence = serializers.FloatField(help_text="The digit's probability; for several digits, the lowest.")
+    probabilities = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True,
+        help_text="The ten probabilities of a single reading; null when multi is true.")
+    digits = DigitSerializer(many=True, help_text="Each digit read, left to right.")
+    number = serializers.CharField(help_text="The digits read, left to right.")
+    multi = serializers.BooleanField()
+    source = serializers.ChoiceField(choices=Prediction.Source.choices, help_text="As sent in the request.")
+    uncertain = serializers.BooleanField(help_text="True when any digit is uncertain.")
+    width = serializers.IntegerField(help_text="Width of the picture, in pixels.")
+    height = serializers.IntegerField(help_text="Height of the picture, in pixels.")
+    model_version = serializers.CharField()
+    duration_ms = serializers.FloatField(help_text="Time the engine took, in milliseconds.")
+
+    def to_representation(self, reading: Reading) -> dict:
+        # Built directly: the fields above describe it (schema, tests check they agree),
+        # and DRF's field-by-field walk would cost more than reading the picture's model call.
+        return {
+            "digit": reading.digit,
+            "confidence": reading.confidence,
+            "probabilities": list(reading.probabilities) if reading.probabilities is not None else None,
+            "digits": [{"digit": d.digit, "confidence": d.confidence, "probabilities": list(d.probabilities),
+                        "box": list(d.box), "uncertain": d.uncertain} for d in reading.digits],
+            "number": reading.number,
+            "multi": reading.multi,
+            "source": self.context.get("source", Prediction.Source.API),
+            "uncertain": reading.uncertain,
+            "width": reading.width,
+            "height": reading.height,
+            "model_version": reading.model_version,
+            "duration_ms": reading.duration_ms,
+        }
+
+
+class PredictionSerializer(serializers.Serializer):
+    """A stored reading."""
+
+    id = serializers.IntegerField(read_only=True)
+    digit = serializers.IntegerField(read_only=True, allow_null=True,
+                                     help_text="The digit read; null when multi is true.")
+    confidence = serializers.FloatField(
+        read_only=True, help_text="The digit's probability; for several digits, the lowest one.")
+    probabilities = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, read_only=True,
+        help_text="The ten probabilities of a single reading; null when multi is true.")
+    digits = DigitSerializer(many=True, read_only=True, help_text="Each digit read, left to right.")
+    number = serializers.CharField(read_only=True, help_text="The digits read, left to right.")
+    multi = serializers.BooleanField(read_only=True)
+    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True)
+    uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
+    width = serializers.IntegerField(read_only=True, help_text="Width of the received picture, in pixels.")
+    height = serializers.IntegerField(read_only=True, help_text="Height of the received picture, in pixels.")
+    model_version = serializers.CharField(read_only=True)
+    duration_ms = serializers.FloatField(read_only=True, help_text="Time the engine took, in milliseconds.")
+    correct_label = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The digits the picture really shows, as its owner or a reviewer says; null until then.")
+    image_url = serializers.URLField(read_only=True, help_text="The stored picture; only its owner can open it.")
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, p: Prediction) -> dict:
+        # Built directly, for speed (see ReadingSerializer); tests check it matches the fields.
+        return {
+            "id": p.pk,
+            "digit": p.digit,
+            "confidence": p.confidence,
+            "probabilities": p.probabilities,
+            "digits": [{"digit": d["digit"], "confidence": d["confidence"], "probabilities": d["probabilities"],
+                        "box": d["box"], "uncertain": d.get("uncertain", False)} for d in p.digits],
+            "number": p.number,
+            "multi": p.multi,
+            "source": p.source,
+            "uncertain": any(d.get("uncertain", False) for d in p.digits),
+            "width": p.width,
+            "height": p.height,
+            "model_version": p.model_version,
+            "duration_ms": p.duration_ms,
+            "correct_label": p.correct_label,
+            "image_url": self._image_url(p.pk),
+            "created_at": _DATETIME.to_representation(p.created_at),
+        }
+
+    def _image_url(self, pk: int) -> str:
+        # reverse() and build_absolute_uri() once per response, not once per row of a list.
+        root = self.root
+        template = getattr(root, "_image_url_template", None)
+        if template is None:
+            url = reverse("recognizer:image", kwargs={"pk": _PK_MARK})
+            request = self.context.get("request")
+            url = request.build_absolute_uri(url) if request is not None else url
+            template = root._image_url_template = url.replace(str(_PK_MARK), "{}", 1)
+        return template.format(pk)
+
+
+_DATETIME = serializers.DateTimeField()
+_PK_MARK = 918273645546372819  # a number no real URL contains
+
+
+# --- Changes ------------------------------------------------------------------------
+
+
+class PredictionCorrectionSerializer(serializers.Serializer):
+    """PATCH: only the right answer can be changed."""
+
+    correct_label = serializers.RegexField(
+        r"^[0-9]{1,12}$", allow_null=True, max_length=12,
+        error_messages={"invalid": LABEL_MESSAGE, "max_length": LABEL_MESSAGE, "blank": LABEL_MESSAGE,
+                        "required": "Send 'correct_label': the digits the picture really shows, or null."},
+        help_text="The digits the picture really shows (1 to 12 of them), or null to clear it.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [f"'{name}' cannot be changed: only correct_label can."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Others -------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as the header 'Authorization: Token <token>'.")
+
+
+class ModelCardSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    created = serializers.DateTimeField(help_text="When the model was trained.")
+    test_accuracy = serializers.FloatField(help_text="Accuracy on the 10,000 MNIST test pictures, 0 to 1.")
+    classes = serializers.ListField(child=serializers.IntegerField(), help_text="What the model tells apart.")
+    parameters = serializers.IntegerField(required=False, help_text="Number of trained weights.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in a sentence a person can act on.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """A bad request: ``detail`` plus, for each bad field, its list of messages (keyed by the field's name)."""

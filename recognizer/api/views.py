@@ -1,0 +1,275 @@
+"""The REST API, v1: HTTP in and out only; readings go through recognizer.services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.cache import never_cache
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions, generics, permissions, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ml.model import read_card
+from recognizer import selectors, services
+from recognizer.api.filters import PredictionFilter
+from recognizer.api.pagination import PredictionPagination
+from recognizer.api.parsers import PICTURE_PARSERS, TOKEN_PARSERS
+from recognizer.api.serializers import (
+    ErrorSerializer,
+    ModelCardSerializer,
+    PictureJSONSerializer,
+    PictureUploadSerializer,
+    PredictionCorrectionSerializer,
+    PredictionSerializer,
+    ReadingSerializer,
+    TokenSerializer,
+    ValidationErrorSerializer,
+)
+from recognizer.api.throttling import AnonThrottle
+from recognizer.engine import model_load_in_background, model_status
+from recognizer.models import Prediction
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+E400 = OpenApiResponse(ValidationErrorSerializer,
+                       description="A bad field, or a picture that cannot be read: not an image, a blank "
+                                   "picture (\"No digit found\"), bad base64.")
+E401 = _error("No credentials, or a wrong token.")
+E403 = _error("Signed in with the site's session but without the CSRF token.")
+E404 = _error("No such prediction among yours (another person's answers 404 too).")
+E413 = _error("The picture (or the request) is over the upload limit.")
+E429 = _error("Too many requests; the Retry-After header says how many seconds to wait.")
+E503 = _error("The model is not loaded yet; the Retry-After header says when to try again.")
+
+PICTURE_REQUEST = {"multipart/form-data": PictureUploadSerializer, "application/json": PictureJSONSerializer}
+PICTURE_EXAMPLES = [
+    OpenApiExample("A data URL", request_only=True, media_type="application/json",
+                   value={"image": "data:image/png;base64,iVBORw0KGgo...", "multi": False}),
+    OpenApiExample("Plain base64, several digits", request_only=True, media_type="application/json",
+                   value={"image": "iVBORw0KGgo...", "multi": True, "source": "api"}),
+]
+
+
+class ApiView(APIView):
+    # Authentication and throttling come from REST_FRAMEWORK in the settings.
+    parser_classes = PICTURE_PARSERS
+
+
+def _picture_input(request: Request) -> dict:
+    """The validated picture (as bytes) and options, from a multipart form or a JSON body."""
+    form = request.content_type.startswith(("multipart/", "application/x-www-form-urlencoded"))
+    serializer = (PictureUploadSerializer if form else PictureJSONSerializer)(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Tokens -------------------------------------------------------------------------
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the API token (made on first use)."""
+
+    parser_classes = TOKEN_PARSERS
+    throttle_classes = [AnonThrottle]  # guesses at passwords are rate-limited
+
+    @extend_schema(
+        operation_id="auth_token_create", tags=["auth"], auth=[],
+        request={"application/json": AuthTokenSerializer, "application/x-www-form-urlencoded": AuthTokenSerializer,
+                 "multipart/form-data": AuthTokenSerializer},
+        responses={200: TokenSerializer,
+                   400: OpenApiResponse(ValidationErrorSerializer, description="Wrong username or password."),
+                   413: E413, 429: E429},
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+# --- Predictions --------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="predictions_list", tags=["predictions"],
+        summary="Your predictions, newest first",
+        description="Only your own predictions, newest first, 25 a page (page_size up to 100). "
+                    "Filters: digit (the number contains it), source, created_after, created_before.",
+        parameters=[OpenApiParameter("page_size", OpenApiTypes.INT,
+                                     description=f"Results per page (default {PredictionPagination.page_size}, "
+                                                 f"at most {PredictionPagination.max_page_size}).")],
+        responses={200: PredictionSerializer(many=True), 400: E400, 401: E401, 404: _error("No such page."),
+                   429: E429},
+    ),
+)
+class PredictionListView(ApiView, generics.ListAPIView):
+    serializer_class = PredictionSerializer
+    pagination_class = PredictionPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PredictionFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Prediction.objects.none()
+        return selectors.prediction_list(user=self.request.user)
+
+    @extend_schema(
+        operation_id="predictions_create", tags=["predictions"],
+        summary="Read a picture and keep the reading",
+        description="Send the picture as the file field `image` of a multipart form, or in JSON as a data URL "
+                    "or plain base64. With `multi` true every digit is read, left to right (`digit` is then "
+                    "null and `number` holds them all). The picture and the reading are stored for you; a "
+                    "refused picture stores nothing.",
+        request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
+        responses={201: PredictionSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 429: E429,
+                   503: E503},
+    )
+    def post(self, request: Request) -> Response:
+        picture = _picture_input(request)
+        prediction = services.prediction_create(user=request.user, **picture)
+        data = PredictionSerializer(prediction, context={"request": request}).data
+        location = reverse("api:prediction-detail", kwargs={"pk": prediction.pk})
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class PredictionDetailView(ApiView, generics.GenericAPIView):
+    serializer_class = PredictionSerializer
+
+    def get_object(self) -> Prediction:
+        prediction = selectors.prediction_get(user=self.request.user, pk=self.kwargs["pk"])
+        if prediction is None:  # someone else's is as absent as one never made: 404, never 403
+            raise exceptions.NotFound(f"You have no prediction {self.kwargs['pk']}.")
+        return prediction
+
+    @extend_schema(operation_id="predictions_retrieve", tags=["predictions"], summary="One of your predictions",
+                   description="Another person's prediction answers 404, like one that does not exist.",
+                   responses={200: PredictionSerializer, 401: E401, 404: E404, 429: E429})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PredictionSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(operation_id="predictions_partial_update", tags=["predictions"],
+                   summary="Say which digits the picture really shows",
+                   description="Only `correct_label` can change: 1 to 12 digits, or null to clear it. "
+                               "Any other field is refused (400).",
+                   request=PredictionCorrectionSerializer,
+                   responses={200: PredictionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 429: E429})
+    def patch(self, request: Request, pk: int) -> Response:
+        prediction = self.get_object()
+        serializer = PredictionCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        prediction = services.prediction_correct(prediction=prediction, **serializer.validated_data)
+        return Response(PredictionSerializer(prediction, context={"request": request}).data)
+
+    @extend_schema(operation_id="predictions_destroy", tags=["predictions"],
+                   summary="Delete a prediction and its stored picture",
+                   description="Removes the reading and its stored picture for good.",
+                   responses={204: None, 401: E401, 403: E403, 404: E404, 429: E429})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.prediction_delete(prediction=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Readings without storing -------------------------------------------------------
+
+
+class ReadingView(ApiView):
+    """Read a picture without keeping anything: the drawing page's live prediction."""
+
+    @extend_schema(
+        operation_id="readings_create", tags=["readings"],
+        summary="Read a picture without storing it",
+        description="The same input as POST /api/v1/predictions/ and the same reading, but nothing is "
+                    "stored: for live predictions while a person draws.",
+        request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
+        responses={200: ReadingSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 429: E429, 503: E503},
+    )
+    def post(self, request: Request) -> Response:
+        picture = _picture_input(request)
+        reading = services.image_read(image=picture["image"], multi=picture["multi"])
+        return Response(ReadingSerializer(reading, context={"source": picture["source"]}).data)
+
+
+# --- The model ----------------------------------------------------------------------
+
+
+class ModelView(ApiView):
+    @extend_schema(operation_id="model_retrieve", tags=["model"], summary="The model that reads the digits",
+                   description="Its version, when it was trained, its MNIST test accuracy and its classes.",
+                   responses={200: ModelCardSerializer, 401: E401, 429: E429, 503: E503})
+    def get(self, request: Request) -> Response:
+        model, _ = model_status()
+        card = model.card if model is not None else read_card()  # ModelUnavailable: 503
+        return Response(ModelCardSerializer(card).data)
+
+
+# --- Schema and docs ----------------------------------------------------------------
+
+
+class _JSONErrors:
+    """Errors as JSON even where the page itself is YAML or HTML."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SchemaView(_JSONErrors, SpectacularAPIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonThrottle]
+
+
+class DocsView(_JSONErrors, SpectacularSwaggerView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonThrottle]
+
+
+# --- Health (plain Django: no authentication, throttling or database) ---------------
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 once this process has its model; 503 with the reason until then (and it starts loading)."""
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    model, reason = model_status()
+    if model is None:
+        model_load_in_background()  # a fresh process becomes ready without waiting for a first reading
+        model, reason = model_status()
+    if model is None:
+        return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
+    return JsonResponse({"status": "ok", "model": model.version})
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address under the API: a JSON 404 rather than the site's HTML page.
+
+    Without its trailing slash, a real endpoint's address is redirected for GET
+    (as Django's APPEND_SLASH would) and named in the 404 for other methods,
+    whose body a redirect would lose.
+    """
+    message = f"Not found: there is no API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+            message += f" Did you mean {request.path}/ (with the slash)?"
+    return JsonResponse({"detail": message}, status=404)
+

@@ -1,0 +1,92 @@
+"""Fixtures of the API tests: real canvas PNGs, clients with a token, a fresh cache."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from scripts.loadtest import canvas_png
+
+PREDICTIONS = "/api/v1/predictions/"
+READINGS = "/api/v1/readings/"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2's million rounds cost seconds per person made on a busy 2-core machine; these tests
+    are about the API, not about hashing (tests/test_accounts.py keeps the real hasher)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db):
+    """Throttle counts live in the shared cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def png():
+    """Canvas drawings as the drawing page exports them (black on white, 280 px high per digit)."""
+    blank = io.BytesIO()
+    Image.new("RGB", (280, 280), "white").save(blank, format="PNG")
+    return {
+        "7": canvas_png("7"),
+        "4": canvas_png("4"),
+        "0": canvas_png("0"),
+        "407": canvas_png("407"),  # three digits drawn apart, 840x280
+        "blank": blank.getvalue(),
+    }
+
+
+def data_url(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def upload(data: bytes, name: str = "canvas.png"):
+    """A file for a multipart form."""
+    file = io.BytesIO(data)
+    file.name = name
+    return file
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.is_file()) if Path(root).exists() else []
+
+
+@pytest.fixture
+def owner_token(owner) -> Token:
+    return Token.objects.create(user=owner)
+
+
+@pytest.fixture
+def member_token(member) -> Token:
+    return Token.objects.create(user=member)
+
+
+@pytest.fixture
+def api(owner_token) -> APIClient:
+    """The owner's program: token authentication."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {owner_token.key}")
+    return client
+
+
+@pytest.fixture
+def member_api(member_token) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {member_token.key}")
+    return client
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()

@@ -1,0 +1,63 @@
+"""POST /api/v1/readings/: the same reading as a prediction, and nothing stored."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from recognizer.models import Prediction
+from tests.api.conftest import READINGS, data_url, stored_files, upload
+
+READING_FIELDS = {"digit", "confidence", "probabilities", "digits", "number", "multi", "source",
+                  "model_version", "duration_ms", "width", "height", "uncertain"}
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "data url", "base64"])
+def test_a_reading_is_returned_and_nothing_is_stored(api, png, settings, encoding):
+    if encoding == "multipart":
+        response = api.post(READINGS, {"image": upload(png["4"]), "source": "draw"}, format="multipart")
+    elif encoding == "data url":
+        response = api.post(READINGS, {"image": data_url(png["4"]), "source": "draw"}, format="json")
+    else:
+        response = api.post(READINGS, {"image": base64.b64encode(png["4"]).decode(), "source": "draw"},
+                            format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == READING_FIELDS
+    assert body["digit"] == 4 and body["number"] == "4" and body["source"] == "draw"
+    assert len(body["probabilities"]) == 10 and body["digits"][0]["probabilities"] == body["probabilities"]
+    assert Prediction.objects.count() == 0
+    assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_a_reading_of_several_digits(api, png):
+    body = api.post(READINGS, {"image": upload(png["407"]), "multi": "true"}, format="multipart").json()
+    assert body["number"] == "407" and body["digit"] is None and body["probabilities"] is None
+    assert [d["box"][0] for d in body["digits"]] == sorted(d["box"][0] for d in body["digits"])
+
+
+def test_a_reading_gives_the_same_answer_as_a_stored_prediction(api, png):
+    reading = api.post(READINGS, {"image": upload(png["0"])}, format="multipart").json()
+    stored = api.post("/api/v1/predictions/", {"image": upload(png["0"])}, format="multipart").json()
+    for key in ("digit", "number", "probabilities", "digits", "width", "height", "model_version"):
+        assert reading[key] == stored[key], key
+
+
+def test_readings_refuse_what_predictions_refuse(api, png, settings):
+    blank = api.post(READINGS, {"image": upload(png["blank"])}, format="multipart")
+    assert blank.status_code == 400 and blank.json()["detail"].startswith("No digit found")
+    assert api.post(READINGS, {"image": "%%%"}, format="json").status_code == 400
+    settings.RECOGNIZER_MAX_UPLOAD_BYTES = 1024
+    assert api.post(READINGS, {"image": upload(b"\0" * 1025)}, format="multipart").status_code == 413
+
+
+def test_readings_need_credentials(anon, png):
+    response = anon.post(READINGS, {"image": upload(png["4"])}, format="multipart")
+    assert response.status_code == 401
+
+
+def test_the_json_matches_the_fields_the_schema_describes(api, png):
+    from recognizer.api.serializers import ReadingSerializer
+    body = api.post(READINGS, {"image": upload(png["7"])}, format="multipart").json()
+    assert set(ReadingSerializer().fields) == set(body) == READING_FIELDS

@@ -1,0 +1,278 @@
+"""The drawing page in a real browser: sign up, draw, predict, upload, read a number,
+then find, correct and delete the readings in History. And a phone-sized screen.
+
+Strokes are real pointer moves (mouse down, moves, up) along the engine's own
+handwriting templates (ml.synth), so the real model reads them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from PIL import Image
+
+from ml import synth
+from recognizer import services
+from recognizer.models import Prediction
+from tests.conftest import PASSWORD
+from tests.pages.pictures import digits_png
+
+pytestmark = pytest.mark.e2e
+
+CANVAS = 400  # the canvas's own pixels (static/js/draw.js draws in these)
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def glyph_strokes(digit: str, x: float, y: float, height: float) -> list[np.ndarray]:
+    """The strokes of a plainly written digit, in canvas pixels, its box starting at (x, y)."""
+    return replace(synth.Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=0, slant=0.1),
+                   x=x, y=y).strokes()
+
+
+def draw(page, strokes: list[np.ndarray], step: float = 6.0) -> None:
+    """Mouse down, move along the stroke every few pixels, mouse up: one stroke each."""
+    box = page.locator("#canvas").bounding_box()
+    scale = box["width"] / CANVAS
+
+    def at(point):
+        return box["x"] + point[0] * scale, box["y"] + point[1] * scale
+
+    for stroke in strokes:
+        page.mouse.move(*at(stroke[0]))
+        page.mouse.down()
+        for start, end in zip(stroke[:-1], stroke[1:]):
+            n = max(1, int(np.hypot(*(end - start)) / step))
+            for t in np.linspace(0, 1, n + 1)[1:]:
+                page.mouse.move(*at(start + (end - start) * t))
+        page.mouse.up()
+
+
+def wait_for_saved_reading(page) -> None:
+    page.locator("#result-detail-link").wait_for()
+
+
+def result_value(page) -> str:
+    return page.locator("#result-value").inner_text().strip()
+
+
+def is_disabled(page, button_id: str) -> bool:
+    return page.evaluate("id => document.getElementById(id).disabled", button_id)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+# The whole day of one person --------------------------------------------------------------------
+
+
+def test_draw_predict_upload_read_a_number_then_history_correct_delete(page):
+    # Sign up through the form; it lands on the drawing page.
+    page.goto("/accounts/signup/")
+    page.fill("#id_username", "ada")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.locator("#canvas").is_visible()
+    ada = User.objects.get(username="ada")
+
+    # A blank canvas: the server's "No digit found", next to the canvas.
+    page.click("#predict")
+    error = page.locator("#error")
+    error.wait_for()
+    assert "No digit found" in error.inner_text()
+    assert Prediction.objects.count() == 0
+
+    # Draw a 7 with real pointer moves. Live mode reads it without storing anything.
+    draw(page, glyph_strokes("7", x=110, y=70, height=260))
+    page.wait_for_function("document.getElementById('draw-app').dataset.readingKind === 'live'")
+    assert result_value(page) == "7"
+    assert "not saved" in page.locator("#result-link").inner_text()
+    assert page.locator("#error").is_hidden()  # the earlier error went away once there was ink
+    assert Prediction.objects.count() == 0
+
+    # Enter predicts: the digit large, its confidence, ten bars, a link to the stored reading.
+    page.locator("#canvas").focus()
+    page.keyboard.press("Enter")
+    wait_for_saved_reading(page)
+    assert result_value(page) == "7"
+    assert page.locator("#result-bars li").count() == 10
+    assert page.locator("#result-bars li.top .bar-label").inner_text() == "7"
+    assert re.match(r"\d+(\.\d)?% sure", page.locator("#result-confidence").inner_text())
+    seven = Prediction.objects.get()
+    assert (seven.user, seven.source, seven.multi, seven.number) == (ada, "draw", False, "7")
+    assert (seven.width, seven.height) == (CANVAS, CANVAS)
+    assert page.locator("#result-detail-link").get_attribute("href") == f"/history/{seven.pk}/"
+    if os.environ.get("UPDATE_SCREENSHOT") or not SCREENSHOT.exists():
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # Escape clears; Ctrl+Z brings the drawing back; the Clear button clears again.
+    page.keyboard.press("Escape")
+    assert page.locator("#result-note").is_visible()
+    assert is_disabled(page, "clear")
+    page.keyboard.press("Control+z")
+    assert not is_disabled(page, "clear")
+    page.click("#clear")
+    assert is_disabled(page, "clear") and not is_disabled(page, "undo")  # Undo could still bring it back
+
+    # Add a picture file: sent as the original file, source "upload".
+    four = digits_png("4")
+    page.set_input_files("#file", files=[{"name": "four.png", "mimeType": "image/png", "buffer": four}])
+    page.locator("#status", has_text="Picture added").wait_for()
+    page.click("#predict")
+    wait_for_saved_reading(page)
+    assert result_value(page) == "4"
+    upload = Prediction.objects.order_by("-pk").first()
+    assert (upload.source, upload.number) == ("upload", "4")
+    with upload.image.open("rb") as stored:
+        assert stored.read()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (upload.width, upload.height) == Image.open(io.BytesIO(four)).size  # the original, not the canvas
+
+    # A file that is not a picture: a plain error, the picture stays on the canvas.
+    page.set_input_files("#file", files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture"}])
+    error.wait_for()
+    assert "not an image we can read" in error.inner_text()
+    assert not is_disabled(page, "clear")
+
+    # A file over the size limit is refused before it is sent.
+    too_big = b"\x89PNG\r\n\x1a\n" + bytes(settings.RECOGNIZER_MAX_UPLOAD_BYTES)
+    page.set_input_files("#file", files=[{"name": "huge.png", "mimeType": "image/png", "buffer": too_big}])
+    page.locator("#error", has_text="the limit is").wait_for()
+    assert "Choose a smaller picture" in error.inner_text()
+
+    # Three digits apart, "Predict all digits": three boxes over the canvas and the number.
+    page.keyboard.press("Escape")
+    strokes = (glyph_strokes("1", x=30, y=110, height=170) + glyph_strokes("4", x=135, y=110, height=170)
+               + glyph_strokes("7", x=270, y=110, height=170))
+    draw(page, strokes)
+    page.click("#predict-all")
+    wait_for_saved_reading(page)
+    assert result_value(page) == "147"
+    boxes = page.locator("#overlay .box")
+    assert boxes.count() == 3
+    assert [boxes.nth(i).inner_text() for i in range(3)] == ["1", "4", "7"]
+    lefts = [boxes.nth(i).bounding_box()["x"] for i in range(3)]
+    assert lefts == sorted(lefts)
+    canvas_box = page.locator("#canvas").bounding_box()
+    for i in range(3):
+        b = boxes.nth(i).bounding_box()
+        assert canvas_box["x"] <= b["x"] and b["x"] + b["width"] <= canvas_box["x"] + canvas_box["width"] + 1
+    number = Prediction.objects.order_by("-pk").first()
+    assert (number.multi, number.number, number.source) == (True, "147", "draw")
+    assert len(number.digits) == 3
+
+    # History: all three, newest first, and nothing from live mode.
+    page.click("nav >> text=History")
+    page.wait_for_url("**/history/")
+    items = page.locator("#history-list .history-number")
+    assert [items.nth(i).inner_text() for i in range(items.count())] == ["147", "4", "7"]
+    assert Prediction.objects.filter(user=ada).count() == 3
+    for img in page.locator("#history-list img.thumb").all():
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+
+    # Correct one: the 4 was really a 9.
+    page.click(f"#history-list li[data-id='{upload.pk}'] a")
+    page.wait_for_url(f"**/history/{upload.pk}/")
+    assert page.locator("svg rect").count() == 1
+    page.fill("#id_correct_label", "9")
+    page.click("text=Save the correct digits")
+    page.locator(".messages", has_text="saved 9 as the correct reading").wait_for()
+    upload.refresh_from_db()
+    assert upload.correct_label == "9"
+
+    # Delete one, after the confirmation page.
+    page.click("text=Delete this reading")
+    page.wait_for_url(f"**/history/{upload.pk}/delete/")
+    page.click("text=Yes, delete it")
+    page.wait_for_url("**/history/")
+    page.locator(".messages", has_text="Deleted the reading of 4").wait_for()
+    assert page.locator("#history-list li").count() == 2
+    assert not Prediction.objects.filter(pk=upload.pk).exists()
+
+    assert page.js_errors == []
+
+
+# A phone ----------------------------------------------------------------------------------------
+
+
+def test_a_375_px_phone_draws_with_a_finger_without_scrolling(new_page):
+    user = User.objects.create_user("pat", "", PASSWORD)
+    prediction = services.prediction_create(user=user, image=digits_png("2024"), multi=True, source="upload")
+    page = new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    log_in(page, "pat")
+
+    canvas = page.locator("#canvas")
+    box = canvas.bounding_box()
+    assert 250 <= box["width"] <= 375 and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert abs(box["width"] - box["height"]) < 1
+    assert no_horizontal_scroll(page)
+    assert canvas.evaluate("c => getComputedStyle(c).touchAction") == "none"
+
+    # A finger stroke down the canvas draws and does not scroll the page.
+    page.evaluate("window.scrollTo(0, 0)")
+    cdp = page.context.new_cdp_session(page)
+    x = box["x"] + box["width"] / 2
+    points = [(x, box["y"] + box["height"] * f) for f in np.linspace(0.15, 0.85, 15)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
+    for px, py in points[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": px, "y": py}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert page.evaluate("window.scrollY") == 0
+    assert not is_disabled(page, "clear")  # a stroke was drawn
+    page.click("#predict")
+    wait_for_saved_reading(page)
+    assert result_value(page) == "1"
+    assert no_horizontal_scroll(page)
+    stored = Prediction.objects.filter(user=user).count()
+
+    # The network fails: said in plain words, the drawing stays.
+    error = page.locator("#error")
+    page.route("**/api/v1/predictions/", lambda route: route.abort())
+    page.click("#predict")
+    error.wait_for()
+    assert "Could not reach the server" in error.inner_text()
+    page.unroute("**/api/v1/predictions/")
+
+    # The session expires: "log in again", with a link; the drawing is kept through the log-in.
+    page.context.clear_cookies()
+    page.click("#predict")
+    page.locator("#error", has_text="Your session expired, log in again.").wait_for()
+    assert Prediction.objects.filter(user=user).count() == stored
+    assert not is_disabled(page, "clear")
+    page.click("#error >> text=Log in again")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+    page.locator("#status", has_text="Your drawing from before is back").wait_for()
+    assert not is_disabled(page, "clear")
+    page.click("#predict")
+    wait_for_saved_reading(page)
+    assert result_value(page) == "1"
+
+    # History and a reading's page fit the phone too.
+    for url in ("/history/", f"/history/{prediction.pk}/", f"/history/{prediction.pk}/delete/"):
+        page.goto(url)
+        assert no_horizontal_scroll(page), url
+    assert page.js_errors == []

@@ -1,0 +1,107 @@
+"""Staff review readings in the admin; nobody else gets in."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from recognizer import services
+from recognizer.models import Prediction
+from tests.pages.pictures import digits_png
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:recognizer_prediction_changelist"
+
+
+@pytest.fixture
+def readings(owner, member):
+    return [
+        services.prediction_create(user=owner, image=digits_png("7"), multi=False, source="draw"),
+        services.prediction_create(user=member, image=digits_png("31"), multi=True, source="upload"),
+    ]
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_staff_see_every_reading_with_its_thumbnail(staff_client, readings):
+    response = staff_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for prediction in readings:
+        assert f'{reverse("recognizer:image", kwargs={"pk": prediction.pk})}?size=thumb' in html
+    assert "Mark reviewed (confirm the reading)" in html
+    assert ">31<" in html
+
+
+def test_the_changelist_filters(staff_client, readings):
+    url = reverse(CHANGELIST)
+    assert staff_client.get(url, {"reviewed__exact": "0"}).status_code == 200
+    assert staff_client.get(url, {"correction": "none"}).context["cl"].result_count == 2
+    assert staff_client.get(url, {"confidence": "high"}).status_code == 200
+    assert staff_client.get(url, {"source__exact": "upload"}).context["cl"].result_count == 1
+    assert staff_client.get(url, {"q": "31"}).context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("who", ["member", "owner"])
+def test_people_who_are_not_staff_cannot_get_in(client, readings, who, request):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    change = reverse("admin:recognizer_prediction_change", args=[readings[0].pk])
+    assert client.get(change).status_code == 302
+
+
+def test_anonymous_visitors_cannot_get_in(client, readings):
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+
+def test_the_change_page_shows_the_picture_and_boxes_read_only(staff_client, readings):
+    prediction = readings[1]
+    response = staff_client.get(reverse("admin:recognizer_prediction_change", args=[prediction.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'src="{reverse("recognizer:image", kwargs={"pk": prediction.pk})}"' in html
+    assert f'viewBox="0 0 {prediction.width} {prediction.height}"' in html
+    assert html.count("<rect ") == 2
+    assert 'name="correct_label"' in html
+    assert 'name="number"' not in html  # the reading itself cannot be edited
+
+
+def test_readings_cannot_be_added_in_the_admin(staff_client):
+    assert staff_client.get(reverse("admin:recognizer_prediction_add")).status_code == 403
+
+
+def test_mark_reviewed_confirms_the_readings(staff_client, staff, readings):
+    corrected = readings[1]
+    services.prediction_correct(prediction=corrected, correct_label="37")
+    response = staff_client.post(reverse(CHANGELIST), {
+        "action": "mark_reviewed", "_selected_action": [p.pk for p in readings]}, follow=True)
+    assert response.status_code == 200
+    assert "Marked 2 readings reviewed." in response.content.decode()
+    for prediction in readings:
+        prediction.refresh_from_db()
+        assert prediction.reviewed and prediction.reviewed_by == staff and prediction.reviewed_at
+    assert readings[0].correct_label == "7"  # confirmed as read
+    assert readings[1].correct_label == "37"  # the owner's correction is kept
+
+
+def test_saving_a_correction_in_the_admin_is_a_review(staff_client, staff, readings):
+    prediction = readings[0]
+    url = reverse("admin:recognizer_prediction_change", args=[prediction.pk])
+    response = staff_client.post(url, {"correct_label": "1"})
+    assert response.status_code == 302
+    prediction.refresh_from_db()
+    assert prediction.correct_label == "1" and prediction.reviewed and prediction.reviewed_by == staff
+
+    response = staff_client.post(url, {"correct_label": "one"})
+    assert response.status_code == 200  # the form again, with the error
+    prediction.refresh_from_db()
+    assert prediction.correct_label == "1"
+    assert Prediction.objects.count() == 2

@@ -1,0 +1,296 @@
+"""The pages people use every day, through Django's test client, with the real model.
+
+Readings are made the way the site makes them (services.prediction_create) from
+real PNGs drawn with the engine's stroke templates.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from recognizer import services
+from recognizer.models import Prediction
+from recognizer.views import HISTORY_PAGE_SIZE
+from tests.pages.pictures import digits_png
+
+pytestmark = pytest.mark.django_db
+
+_PICTURES: dict[str, bytes] = {}
+
+
+def picture(label: str) -> bytes:
+    if label not in _PICTURES:
+        _PICTURES[label] = digits_png(label)
+    return _PICTURES[label]
+
+
+def make(user, label: str = "7", *, source: str = "draw") -> Prediction:
+    prediction = services.prediction_create(user=user, image=picture(label), multi=len(label) > 1, source=source)
+    assert prediction.number == label  # the real model reads the test pictures right
+    return prediction
+
+
+def ids_listed(response) -> list[int]:
+    return [int(i) for i in re.findall(r'class="history-item" data-id="(\d+)"', response.content.decode())]
+
+
+# The drawing page ---------------------------------------------------------------------------
+
+
+def test_draw_page_has_the_canvas_tools_and_api_addresses(owner_client):
+    response = owner_client.get(reverse("recognizer:draw"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<canvas id="canvas"' in html
+    for control in ('id="brush"', 'id="undo"', 'id="clear"', 'id="file"', 'id="predict"', 'id="predict-all"',
+                    'id="live" checked'):
+        assert control in html
+    # Every control has a label for screen readers.
+    for target in ("brush", "file", "live"):
+        assert f'for="{target}"' in html
+    assert 'data-predict-url="/api/v1/predictions/"' in html
+    assert 'data-read-url="/api/v1/readings/"' in html
+    assert 'data-detail-url="/history/0/"' in html
+    assert re.search(r'data-csrf="[A-Za-z0-9]{32,}"', html)
+    assert 'role="alert"' in html and 'aria-live="polite"' in html
+    assert "/static/js/draw.js" in html and "/static/css/draw.css" in html
+    assert "https://" not in html.split("<main>")[1]  # nothing from a CDN
+    assert f'href="{reverse("recognizer:history")}"' in html  # the nav links to History
+
+
+def test_the_static_files_are_served_and_need_no_build(owner_client):
+    js = (Path(__file__).resolve().parent.parent / "static/js/draw.js").read_text()
+    css = (Path(__file__).resolve().parent.parent / "static/css/draw.css").read_text()
+    assert "setPointerCapture" in js and "X-CSRFToken" in js and "quadraticCurveTo" in js
+    assert "import " not in js and "require(" not in js
+    assert "touch-action: none" in css
+
+
+# History ---------------------------------------------------------------------------------------
+
+
+def test_history_lists_only_the_persons_own_readings_newest_first(owner_client, owner, member):
+    first = make(owner, "3")
+    second = make(owner, "5", source="upload")
+    theirs = make(member, "8")
+    response = owner_client.get(reverse("recognizer:history"))
+    assert response.status_code == 200
+    assert ids_listed(response) == [second.pk, first.pk]
+    html = response.content.decode()
+    assert theirs.pk not in ids_listed(response)
+    assert f'src="{reverse("recognizer:image", kwargs={"pk": second.pk})}?size=thumb"' in html
+    assert "Uploaded" in html and "Drawn" in html and "% sure" in html
+    assert f'href="{reverse("recognizer:detail", kwargs={"pk": first.pk})}"' in html
+
+
+def test_history_when_empty_offers_to_draw(owner_client, member):
+    make(member, "4")
+    response = owner_client.get(reverse("recognizer:history"))
+    html = response.content.decode()
+    assert ids_listed(response) == []
+    assert "You have no readings yet" in html
+    assert f'href="{reverse("recognizer:draw")}"' in html
+
+
+def test_history_shows_24_a_page(owner_client, owner):
+    made = [make(owner, "1") for _ in range(HISTORY_PAGE_SIZE + 1)]
+    newest_first = [p.pk for p in reversed(made)]
+    page1 = owner_client.get(reverse("recognizer:history"))
+    assert HISTORY_PAGE_SIZE == 24
+    assert ids_listed(page1) == newest_first[:24]
+    assert "Page 1 of 2" in page1.content.decode()
+    assert 'href="?page=2"' in page1.content.decode()
+    page2 = owner_client.get(reverse("recognizer:history"), {"page": 2})
+    assert ids_listed(page2) == newest_first[24:]
+    # A page past the end or not a number shows the last or first page, not an error.
+    assert ids_listed(owner_client.get(reverse("recognizer:history"), {"page": 99})) == newest_first[24:]
+    assert ids_listed(owner_client.get(reverse("recognizer:history"), {"page": "x"})) == newest_first[:24]
+
+
+def test_history_filters_by_digit_and_source(owner_client, owner):
+    seven = make(owner, "7")
+    two = make(owner, "2", source="upload")
+    number = make(owner, "27", source="upload")
+    url = reverse("recognizer:history")
+    assert ids_listed(owner_client.get(url, {"digit": "7"})) == [number.pk, seven.pk]
+    assert ids_listed(owner_client.get(url, {"source": "upload"})) == [number.pk, two.pk]
+    assert ids_listed(owner_client.get(url, {"digit": "2", "source": "upload"})) == [number.pk, two.pk]
+    assert ids_listed(owner_client.get(url, {"digit": "2", "source": "draw"})) == []
+    response = owner_client.get(url, {"digit": "9"})
+    assert "No reading matches these filters" in response.content.decode()
+    # Values the form does not know are ignored, not an error.
+    response = owner_client.get(url, {"digit": "x", "source": "fax"})
+    assert response.status_code == 200
+    assert ids_listed(response) == [number.pk, two.pk, seven.pk]
+
+
+def test_pagination_keeps_the_filters(owner_client, owner):
+    for _ in range(HISTORY_PAGE_SIZE + 1):
+        make(owner, "1", source="upload")
+    html = owner_client.get(reverse("recognizer:history"), {"source": "upload", "digit": "1"}).content.decode()
+    assert 'href="?source=upload&amp;digit=1&amp;page=2"' in html or 'href="?digit=1&amp;source=upload&amp;page=2"' in html
+
+
+# One prediction --------------------------------------------------------------------------------
+
+
+def test_detail_shows_the_picture_boxes_probabilities_and_model(owner_client, owner):
+    prediction = make(owner, "394")
+    response = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'src="{reverse("recognizer:image", kwargs={"pk": prediction.pk})}"' in html
+    assert f'viewBox="0 0 {prediction.width} {prediction.height}"' in html
+    assert html.count("<rect ") == 3
+    x, y, w, h = prediction.digits[1]["box"]
+    assert f'x="{x}" y="{y}" width="{w}" height="{h}"' in html
+    assert html.count('class="bar-row') == 30  # ten bars for each of the three digits
+    assert prediction.model_version in html
+    assert 'id="reading-number">394<' in html
+    assert f'action="{reverse("recognizer:correct", kwargs={"pk": prediction.pk})}"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert f'href="{reverse("recognizer:delete", kwargs={"pk": prediction.pk})}"' in html
+
+
+@pytest.mark.parametrize("name", ["recognizer:detail", "recognizer:delete", "recognizer:correct", "recognizer:image"])
+def test_another_persons_prediction_is_404_everywhere(client, owner, member, name):
+    prediction = make(owner, "6")
+    client.force_login(member)
+    url = reverse(name, kwargs={"pk": prediction.pk})
+    assert client.get(url).status_code == 404
+    if name in ("recognizer:delete", "recognizer:correct"):
+        assert client.post(url, {"correct_label": "1"}).status_code == 404
+    prediction.refresh_from_db()
+    assert prediction.correct_label is None
+    assert Prediction.objects.filter(pk=prediction.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["recognizer:detail", "recognizer:delete", "recognizer:correct", "recognizer:image"])
+def test_a_missing_prediction_is_404(owner_client, name):
+    assert owner_client.get(reverse(name, kwargs={"pk": 999999})).status_code == 404
+
+
+def test_staff_see_the_picture_but_not_the_owners_pages(client, owner, staff):
+    prediction = make(owner, "2")
+    client.force_login(staff)
+    image = client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk}))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    # Staff review readings in the admin; the History pages are the owner's own.
+    assert client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).status_code == 404
+    assert prediction.pk not in ids_listed(client.get(reverse("recognizer:history")))
+
+
+# The stored picture -------------------------------------------------------------------------------
+
+
+def test_the_owner_gets_the_stored_png_privately(owner_client, owner):
+    prediction = make(owner, "9")
+    response = owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "public" not in cache_control
+    data = b"".join(response.streaming_content)
+    with prediction.image.open("rb") as stored:
+        assert data == stored.read()
+    assert Image.open(io.BytesIO(data)).size == (prediction.width, prediction.height)
+
+
+def test_the_thumbnail_is_small(owner_client, owner):
+    prediction = make(owner, "2024")
+    response = owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk}), {"size": "thumb"})
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert max(Image.open(io.BytesIO(response.content)).size) <= 240
+
+
+def test_stored_pictures_have_no_public_address(owner_client, owner, settings):
+    prediction = make(owner, "3")
+    name = prediction.image.name
+    assert Path(settings.MEDIA_ROOT, name).exists()
+    for url in (f"/{name}", f"/media/{name}", f"/{settings.MEDIA_URL.strip('/')}/{name}"):
+        assert owner_client.get(url).status_code == 404
+
+
+def test_the_image_view_only_answers_get(owner_client, owner):
+    prediction = make(owner, "3")
+    assert owner_client.post(reverse("recognizer:image", kwargs={"pk": prediction.pk})).status_code == 405
+
+
+# "That's not right" -------------------------------------------------------------------------------
+
+
+def test_the_owner_corrects_a_reading(owner_client, owner):
+    prediction = make(owner, "7")
+    url = reverse("recognizer:correct", kwargs={"pk": prediction.pk})
+    response = owner_client.post(url, {"correct_label": " 1 "}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("recognizer:detail", kwargs={"pk": prediction.pk})
+    prediction.refresh_from_db()
+    assert prediction.correct_label == "1"
+    html = response.content.decode()
+    assert "saved 1 as the correct reading" in html
+    assert "Corrected" in html
+    # The History shows it too.
+    assert "Corrected to 1" in owner_client.get(reverse("recognizer:history")).content.decode()
+
+
+def test_confirming_the_reading_stores_it_as_right(owner_client, owner):
+    prediction = make(owner, "45")
+    owner_client.post(reverse("recognizer:correct", kwargs={"pk": prediction.pk}), {"correct_label": "45"})
+    prediction.refresh_from_db()
+    assert prediction.correct_label == "45" and prediction.is_correct
+
+
+@pytest.mark.parametrize("label", ["", "   ", "seven", "7a", "-1", "1 2", "1234567890123", "٣"])
+def test_a_bad_correction_shows_the_error_and_stores_nothing(owner_client, owner, label):
+    prediction = make(owner, "7")
+    services.prediction_correct(prediction=prediction, correct_label="1")
+    response = owner_client.post(reverse("recognizer:correct", kwargs={"pk": prediction.pk}), {"correct_label": label})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="error" role="alert"' in html
+    assert "This field is required" in html or "Enter the digits only" in html or "at most 12" in html
+    prediction.refresh_from_db()
+    assert prediction.correct_label == "1"
+
+
+def test_get_on_the_correction_address_goes_to_the_form(owner_client, owner):
+    prediction = make(owner, "7")
+    response = owner_client.get(reverse("recognizer:correct", kwargs={"pk": prediction.pk}))
+    assert response.status_code == 302
+    assert response.url == reverse("recognizer:detail", kwargs={"pk": prediction.pk}) + "#correct"
+
+
+# Delete -----------------------------------------------------------------------------------------
+
+
+def test_delete_asks_first_then_removes_the_row_and_the_file(owner_client, owner, settings,
+                                                              django_capture_on_commit_callbacks):
+    prediction = make(owner, "5")
+    path = Path(settings.MEDIA_ROOT, prediction.image.name)
+    url = reverse("recognizer:delete", kwargs={"pk": prediction.pk})
+    confirm = owner_client.get(url)
+    assert confirm.status_code == 200
+    assert "Delete this reading?" in confirm.content.decode()
+    assert Prediction.objects.filter(pk=prediction.pk).exists() and path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("recognizer:history")
+    assert "Deleted the reading of 5" in response.content.decode()
+    assert not Prediction.objects.filter(pk=prediction.pk).exists()
+    assert not path.exists()
+    assert owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk})).status_code == 404
+
+
+def test_a_picture_missing_from_disk_is_404_not_an_error(owner_client, owner):
+    prediction = make(owner, "5")
+    prediction.image.storage.delete(prediction.image.name)
+    assert owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk})).status_code == 404

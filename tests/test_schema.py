@@ -1,0 +1,87 @@
+"""The OpenAPI schema: valid, warning-free, and describing every body and answer of the API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory) -> dict:
+    """`manage.py spectacular --validate --fail-on-warn`, exactly as README and CI run it."""
+    out = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(out)],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr
+    return yaml.safe_load(out.read_text())
+
+
+EXPECTED = {
+    ("/api/v1/auth/token/", "post"): {"200", "400", "413", "429"},
+    ("/api/v1/predictions/", "get"): {"200", "400", "401", "404", "429"},
+    ("/api/v1/predictions/", "post"): {"201", "400", "401", "403", "413", "429", "503"},
+    ("/api/v1/predictions/{id}/", "get"): {"200", "401", "404", "429"},
+    ("/api/v1/predictions/{id}/", "patch"): {"200", "400", "401", "403", "404", "429"},
+    ("/api/v1/predictions/{id}/", "delete"): {"204", "401", "403", "404", "429"},
+    ("/api/v1/readings/", "post"): {"200", "400", "401", "403", "413", "429", "503"},
+    ("/api/v1/model/", "get"): {"200", "401", "429", "503"},
+}
+
+
+def test_every_operation_lists_every_answer(schema):
+    operations = {(path, method) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(EXPECTED)
+    for (path, method), codes in EXPECTED.items():
+        responses = schema["paths"][path][method]["responses"]
+        assert set(responses) == codes, (path, method)
+        for code, response in responses.items():
+            if code != "204":
+                ref = response["content"]["application/json"]["schema"]
+                assert ref, (path, method, code)
+            if code[0] in "45":
+                assert response["content"]["application/json"]["schema"]["$ref"].split("/")[-1] in (
+                    "Error", "ValidationError"), (path, method, code)
+
+
+def test_pictures_may_be_sent_as_a_file_or_as_json(schema):
+    components = schema["components"]["schemas"]
+    for path in ("/api/v1/predictions/", "/api/v1/readings/"):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]
+        assert set(body) == {"multipart/form-data", "application/json"}
+        upload = components[body["multipart/form-data"]["schema"]["$ref"].split("/")[-1]]
+        as_json = components[body["application/json"]["schema"]["$ref"].split("/")[-1]]
+        assert upload["properties"]["image"]["format"] == "binary"
+        assert as_json["properties"]["image"]["type"] == "string"
+        for part in (upload, as_json):
+            assert part["required"] == ["image"]
+            assert part["properties"]["multi"]["default"] is False
+
+
+def test_a_prediction_has_the_contracts_fields(schema):
+    prediction = schema["components"]["schemas"]["Prediction"]["properties"]
+    assert {"id", "digit", "confidence", "probabilities", "digits", "number", "multi", "source", "model_version",
+            "duration_ms", "correct_label", "image_url", "created_at"} <= set(prediction)
+    digit = schema["components"]["schemas"]["Digit"]["properties"]
+    assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain"}
+
+
+def test_the_list_documents_its_filters_and_pages(schema):
+    names = {p["name"] for p in schema["paths"]["/api/v1/predictions/"]["get"]["parameters"]}
+    assert names == {"digit", "source", "created_after", "created_before", "page", "page_size"}
+
+
+def test_token_and_session_authentication_are_described(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["tokenAuth"]["type"] == "apiKey" and schemes["tokenAuth"]["in"] == "header"
+    assert "cookieAuth" in schemes
+    assert schema["paths"]["/api/v1/auth/token/"]["post"].get("security") in (None, [], [{}])
