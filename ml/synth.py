@@ -1,0 +1,323 @@
+"""The project's own realistic test pictures, independent of MNIST.
+
+MNIST accuracy says little about pictures from a browser canvas or a phone, so
+this module draws digits the way people do: a hand-made stroke template per
+digit (several common forms: 7 with or without a crossbar, open and closed 4,
+1 with or without a flag and base), jittered, slanted and scaled per sample,
+then drawn as a canvas picture, a photo of paper, or a line of digits. The
+same seed always gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+from PIL import Image
+
+Stroke = np.ndarray  # (n, 2) float points, x right, y down, digit height 1
+KINDS = ("canvas", "paper", "line")
+CANVAS_SIDE = 280
+
+
+class Sample(NamedTuple):
+    data: bytes  # an encoded picture (PNG or JPEG)
+    label: str  # the digits it shows, left to right
+    kind: str  # one of KINDS
+
+
+# Templates ------------------------------------------------------------------
+
+
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float) -> Stroke:
+    """Points on an ellipse from angle start to end in degrees (0 = right, 90 = down)."""
+    t = np.deg2rad(np.linspace(start, end, max(8, int(abs(end - start) / 10))))
+    return np.stack([cx + rx * np.cos(t), cy + ry * np.sin(t)], axis=1)
+
+
+def _poly(*points: tuple[float, float]) -> Stroke:
+    return np.array(points, dtype=np.float64)
+
+
+def _join(*parts: Stroke) -> Stroke:
+    return np.concatenate(parts)
+
+
+# Each digit: a list of forms, each form a list of strokes (a pen-up between
+# strokes). Coordinates are in a box about 0.6 wide and 1 high.
+TEMPLATES: dict[str, list[list[Stroke]]] = {
+    "0": [
+        [_arc(0.3, 0.5, 0.27, 0.5, -90, 280)],
+        [_arc(0.3, 0.5, 0.3, 0.48, -80, -440)],
+    ],
+    "1": [
+        [_poly((0.3, 0.0), (0.3, 1.0))],
+        [_poly((0.16, 0.24), (0.32, 0.0), (0.32, 1.0))],
+        [_poly((0.12, 0.2), (0.3, 0.0), (0.3, 1.0)), _poly((0.08, 1.0), (0.52, 1.0))],
+    ],
+    "2": [
+        [_join(_arc(0.3, 0.28, 0.27, 0.28, 195, 395), _poly((0.03, 1.0), (0.62, 1.0)))],
+        [_join(_arc(0.3, 0.3, 0.28, 0.3, 200, 370), _poly((0.5, 0.62), (0.05, 1.0), (0.6, 0.98)))],
+    ],
+    "3": [
+        [_join(_arc(0.3, 0.25, 0.25, 0.25, 200, 450), _arc(0.3, 0.74, 0.3, 0.26, 270, 520))],
+        [_join(_poly((0.05, 0.0), (0.55, 0.0), (0.22, 0.4)), _arc(0.3, 0.7, 0.28, 0.3, 260, 520))],
+    ],
+    "4": [
+        [_poly((0.48, 1.0), (0.48, 0.0), (0.0, 0.66), (0.62, 0.66))],
+        [_poly((0.12, 0.0), (0.04, 0.62), (0.62, 0.62)), _poly((0.46, 0.08), (0.46, 1.0))],
+    ],
+    "5": [
+        [_join(_poly((0.58, 0.0), (0.12, 0.0), (0.08, 0.45)), _arc(0.3, 0.69, 0.28, 0.3, 215, 510))],
+        [_join(_poly((0.12, 0.0), (0.08, 0.45)), _arc(0.3, 0.69, 0.28, 0.3, 215, 510)),
+         _poly((0.2, 0.0), (0.6, -0.02))],
+    ],
+    "6": [
+        [_join(_arc(0.62, 0.62, 0.58, 0.62, 235, 180), _arc(0.3, 0.73, 0.26, 0.27, 180, -180))],
+        [_join(_poly((0.5, 0.0), (0.12, 0.5)), _arc(0.3, 0.73, 0.26, 0.27, 210, -150))],
+    ],
+    "7": [
+        [_poly((0.02, 0.0), (0.6, 0.0), (0.2, 1.0))],
+        [_poly((0.02, 0.0), (0.6, 0.0), (0.2, 1.0)), _poly((0.2, 0.52), (0.55, 0.5))],
+        [_poly((0.02, 0.12), (0.04, 0.0), (0.6, 0.0), (0.28, 1.0))],
+    ],
+    "8": [
+        [_join(_arc(0.3, 0.25, 0.22, 0.25, 0, -270), _arc(0.3, 0.74, 0.28, 0.26, -90, 270),
+               _arc(0.3, 0.25, 0.22, 0.25, 90, 0))],
+        [_arc(0.3, 0.25, 0.22, 0.25, 90, 450), _arc(0.3, 0.74, 0.28, 0.26, -90, 270)],
+    ],
+    "9": [
+        [_join(_arc(0.3, 0.27, 0.26, 0.27, 0, -360), _poly((0.56, 0.27), (0.52, 1.0)))],
+        [_join(_arc(0.28, 0.27, 0.26, 0.27, -10, -370), _poly((0.54, 0.3), (0.5, 0.85)),
+               _arc(0.32, 0.85, 0.18, 0.15, 0, 150))],
+    ],
+}
+
+
+# Drawing --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One digit to draw: its form, its shape distortions and where it goes."""
+
+    digit: str
+    form: int  # index into TEMPLATES[digit]
+    x: float  # left edge of the drawn ink, px
+    y: float  # top edge of the drawn ink, px
+    height: float  # of the template before slant and rotation, px
+    brush: int  # stroke width, px
+    slant: float = 0.0  # x shift per unit of height going up (handwriting leans right: > 0)
+    rotation: float = 0.0  # degrees
+    width: float = 1.0  # horizontal stretch
+    wobble: float = 0.0  # amplitude of a smooth random warp, in units of the height
+    seed: int = 0  # for the wobble
+
+    def strokes(self) -> list[Stroke]:
+        """The strokes in picture pixels."""
+        warp = _smooth_warp(np.random.default_rng(self.seed), self.wobble)
+        angle = np.deg2rad(self.rotation)
+        rotate = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        out = []
+        for stroke in TEMPLATES[self.digit][self.form]:
+            points = warp(stroke) - (0.3, 0.5)
+            points[:, 0] = points[:, 0] * self.width - self.slant * points[:, 1]
+            points = points @ rotate.T
+            out.append(points * self.height)
+        left, top = np.concatenate(out).min(axis=0)
+        return [s - (left, top) + (self.x + self.brush / 2, self.y + self.brush / 2) for s in out]
+
+    def extent(self) -> tuple[float, float]:
+        """Width and height of the drawn ink, px (the brush included)."""
+        points = np.concatenate(self.strokes())
+        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)  # type: ignore[return-value]
+
+
+def _smooth_warp(rng: np.random.Generator, amplitude: float) -> Callable[[Stroke], Stroke]:
+    """A random displacement that varies slowly over the glyph.
+
+    A hand wanders smoothly; independent noise per point would draw a jagged
+    line. One field for all strokes keeps the joins between strokes joined.
+    """
+    frequency = rng.uniform(0.5, 1.8, (2, 2, 2)) * np.pi  # (x/y output, 2 waves, x/y input)
+    phase = rng.uniform(0, 2 * np.pi, (2, 2))
+    weight = rng.uniform(0.5, 1.0, (2, 2)) * amplitude
+
+    def warp(points: Stroke) -> Stroke:
+        waves = np.sin(np.einsum("owi,ni->now", frequency, points) + phase)
+        return points + (waves * weight).sum(axis=2)
+
+    return warp
+
+
+def draw(glyphs: list[Glyph], size: tuple[int, int]) -> np.ndarray:
+    """An anti-aliased (h, w) float32 coverage map (0..1) of the glyphs' strokes."""
+    width, height = size
+    canvas = np.zeros((height, width), np.uint8)
+    for glyph in glyphs:
+        for stroke in glyph.strokes():
+            points = np.round(stroke * 16).astype(np.int32)  # 4 bits of sub-pixel precision
+            cv2.polylines(canvas, [points], False, 255, glyph.brush, cv2.LINE_AA, shift=4)
+    return canvas.astype(np.float32) / 255.0
+
+
+def random_glyph(rng: np.random.Generator, digit: str, height: float, brush: int) -> Glyph:
+    """A glyph with the variation of real handwriting (form, slant, tilt, width, wobble), at (0, 0)."""
+    return Glyph(digit=digit, form=int(rng.integers(len(TEMPLATES[digit]))), x=0.0, y=0.0, height=height,
+                 brush=brush, slant=float(rng.uniform(-0.1, 0.35)), rotation=float(rng.uniform(-8, 8)),
+                 width=float(rng.uniform(0.8, 1.25)), wobble=float(rng.uniform(0.0, 0.06)),
+                 seed=int(rng.integers(2**31)))
+
+
+# Pictures -------------------------------------------------------------------
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def canvas_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:
+    """A drawing app's PNG: dark on white or light on black ink, sometimes coloured,
+    sometimes on a transparent background."""
+    dark = rng.uniform() < 0.5
+    coloured = rng.uniform() < 0.2
+    if dark:
+        ink, paper = (rng.uniform(0, 110, 3) if coloured else np.zeros(3)), np.full(3, 255.0)
+    else:
+        ink, paper = (rng.uniform(150, 255, 3) if coloured else np.full(3, 255.0)), np.zeros(3)
+    if rng.uniform() < 0.25:
+        colour = np.broadcast_to(np.round(ink).astype(np.uint8), coverage.shape + (3,))
+        rgba = np.dstack([colour, np.round(coverage * 255).astype(np.uint8)])
+        return _png(Image.fromarray(rgba, "RGBA"))
+    rgb = paper + (ink - paper) * coverage[..., None]
+    return _png(Image.fromarray(np.round(rgb).astype(np.uint8), "RGB"))
+
+
+def paper_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:
+    """A phone photo of ink on paper: blur, uneven light, tilt, noise, JPEG, maybe an EXIF turn."""
+    height, width = coverage.shape
+    # Tilted less the wider the picture, so a long line stays inside it.
+    tilt = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-5, 5) * min(1.0, height / width), 1.0)
+    coverage = cv2.warpAffine(coverage, tilt, (width, height), borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    coverage = cv2.GaussianBlur(coverage, (0, 0), rng.uniform(0.3, 1.2) * max(height, width) / 800)
+    paper = rng.uniform(185, 245) * np.array([1.0, rng.uniform(0.96, 1.0), rng.uniform(0.88, 1.0)], np.float32)
+    ink = rng.uniform(10, 70, 3).astype(np.float32) * np.array([1.0, 1.0, rng.uniform(1.0, 2.5)], np.float32)
+    rgb = paper + (ink - paper) * coverage[..., None]
+    rgb *= _lighting(height, width, rng)[..., None]
+    # Sensor noise, the same in the three channels: a third of the random numbers to draw.
+    rgb += (rng.standard_normal((height, width), dtype=np.float32) * np.float32(rng.uniform(1, 7)))[..., None]
+    image = Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return _encode_photo(image, rng)
+
+
+def _lighting(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    """A light falling off across the page and towards the corners (0.4..1), float32.
+
+    Computed on a coarse grid and stretched: it is smooth, and full-size
+    arithmetic would make photos slow to generate.
+    """
+    y, x = np.mgrid[0:1:33j, 0:1:33j].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = np.cos(angle) * (x - 0.5) + np.sin(angle) * (y - 0.5) + 0.5
+    radius = np.hypot(x - 0.5, y - 0.5) / 0.71
+    light = 1.0 - rng.uniform(0, 0.35) * ramp - rng.uniform(0, 0.25) * radius**2
+    return cv2.resize(light.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _encode_photo(image: Image.Image, rng: np.random.Generator) -> bytes:
+    """JPEG; one photo in five stored sideways with an EXIF orientation, as phones do."""
+    out = io.BytesIO()
+    quality = int(rng.integers(55, 92))
+    if rng.uniform() < 0.2:
+        exif = Image.Exif()
+        exif[0x0112] = 6  # "rotate 90 CW to display": the sensor's pixels are turned the other way
+        image.transpose(Image.Transpose.ROTATE_90).save(out, format="JPEG", quality=quality, exif=exif)
+    else:
+        image.save(out, format="JPEG", quality=quality)
+    return out.getvalue()
+
+
+# Samples --------------------------------------------------------------------
+
+
+def canvas_digit(rng: np.random.Generator) -> Sample:
+    """One digit drawn anywhere on a 280x280 canvas, 50-240 px high, brush 3-40 px (at most a fifth of that)."""
+    digit = str(rng.integers(10))
+    height = rng.uniform(50, 240)
+    brush = int(rng.integers(3, max(4, min(41, height / 5))))
+    glyph = random_glyph(rng, digit, height, brush)
+    w, h = glyph.extent()
+    if max(w, h) > CANVAS_SIDE - 4:  # a wide, slanted form might not fit
+        glyph = replace(glyph, height=glyph.height * (CANVAS_SIDE - 4 - brush) / (max(w, h) - brush))
+        w, h = glyph.extent()
+    placed = replace(glyph, x=rng.uniform(0, CANVAS_SIDE - w), y=rng.uniform(0, CANVAS_SIDE - h))
+    return Sample(canvas_picture(draw([placed], (CANVAS_SIDE, CANVAS_SIDE)), rng), digit, "canvas")
+
+
+def paper_digit(rng: np.random.Generator) -> Sample:
+    """One pen digit photographed on paper, 25-60% of the picture's shorter side high."""
+    width, height = [(640, 480), (480, 640), (800, 600), (1280, 960), (1600, 1200)][rng.integers(5)]
+    digit = str(rng.integers(10))
+    size = rng.uniform(0.25, 0.6) * min(width, height)
+    glyph = random_glyph(rng, digit, size, max(2, int(size * rng.uniform(0.04, 0.1))))
+    w, h = glyph.extent()
+    placed = replace(glyph, x=rng.uniform(0.1, 0.9) * (width - w), y=rng.uniform(0.1, 0.9) * (height - h))
+    return Sample(paper_picture(draw([placed], (width, height)), rng), digit, "paper")
+
+
+def digit_line(rng: np.random.Generator, count: int | None = None, size: tuple[int, int] | None = None,
+               photo: bool | None = None) -> Sample:
+    """2-8 digits side by side (not touching), of varying sizes, drawn on a canvas or paper.
+
+    With ``size`` (width, height) the line is scaled to fit that picture, centred;
+    ``photo`` chooses a paper photo or a canvas (default: at random, 40% photos).
+    """
+    count = count or int(rng.integers(2, 9))
+    label = "".join(str(d) for d in rng.integers(0, 10, count))
+    height = int(rng.choice([200, 300, 400]))
+    base = rng.uniform(0.45, 0.7) * height
+    brush = int(max(3, base * rng.uniform(0.05, 0.12)))
+    glyphs, x = [], rng.uniform(0.02, 0.1) * height
+    for digit in label:
+        glyph = random_glyph(rng, digit, base * rng.uniform(0.75, 1.2), brush)
+        w, h = glyph.extent()
+        y = np.clip((height - h) / 2 + rng.uniform(-0.08, 0.08) * height, 0, height - h)
+        glyphs.append(replace(glyph, x=x, y=y))
+        x += w + rng.uniform(0.08, 0.3) * base
+    coverage = draw(glyphs, (int(x + rng.uniform(0.02, 0.1) * height), height))
+    if size is not None:
+        coverage = _fit(coverage, size)
+    photo = rng.uniform() < 0.4 if photo is None else photo
+    data = paper_picture(coverage, rng) if photo else canvas_picture(coverage, rng)
+    return Sample(data, label, "line")
+
+
+def _fit(coverage: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The coverage map scaled (aspect kept) and centred in a (width, height) picture."""
+    width, height = size
+    factor = min(width / coverage.shape[1], height / coverage.shape[0])
+    scaled = cv2.resize(coverage, (round(coverage.shape[1] * factor), round(coverage.shape[0] * factor)),
+                        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    top, left = (height - scaled.shape[0]) // 2, (width - scaled.shape[1]) // 2
+    out = np.zeros((height, width), np.float32)
+    out[top:top + scaled.shape[0], left:left + scaled.shape[1]] = scaled
+    return out
+
+
+GENERATORS: dict[str, Callable[[np.random.Generator], Sample]] = {
+    "canvas": canvas_digit, "paper": paper_digit, "line": digit_line,
+}
+
+
+def samples(kind: str, count: int, seed: int = 0) -> Iterator[Sample]:
+    """``count`` pictures of one kind; the same (kind, count, seed) always gives the same ones."""
+    rng = np.random.default_rng([seed, KINDS.index(kind)])
+    generate = GENERATORS[kind]
+    for _ in range(count):
+        yield generate(rng)

@@ -1,0 +1,122 @@
+"""read(): the whole engine with the real model, on pictures like the site receives."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ml import synth
+from ml.errors import NoDigitFound, UnreadableImage
+from ml.model import get_model
+from ml.pipeline import STORED_SIDE, UNCERTAIN_BELOW, Reading, read
+from ml.synth import Glyph, draw
+
+
+def picture(glyphs: list[Glyph], size: tuple[int, int], fmt: str = "PNG") -> bytes:
+    grey = 255 - np.round(draw(glyphs, size) * 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(grey).save(out, format=fmt)
+    return out.getvalue()
+
+
+def row(digits: str, height: float = 200, brush: int = 14) -> tuple[list[Glyph], tuple[int, int]]:
+    glyphs, x = [], 30.0
+    for i, digit in enumerate(digits):
+        glyphs.append(Glyph(digit=digit, form=0, x=x, y=40, height=height, brush=brush, slant=0.15, seed=i))
+        x += glyphs[-1].extent()[0] + 40
+    return glyphs, (int(x) + 30, int(height) + 80)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return get_model()
+
+
+@pytest.mark.parametrize("digit", list("0123456789"))
+def test_one_drawn_digit(model, digit):
+    glyph = Glyph(digit=digit, form=0, x=60, y=50, height=180, brush=16, slant=0.1, seed=4)
+    reading = read(picture([glyph], (280, 280)), multi=False, model=model)
+    assert reading.digit == int(digit) and reading.number == digit
+    assert len(reading.digits) == 1 and not reading.multi
+    assert len(reading.probabilities) == 10 and sum(reading.probabilities) == pytest.approx(1.0, abs=1e-9)
+    assert reading.confidence == max(reading.probabilities)
+    assert reading.uncertain == (reading.confidence < UNCERTAIN_BELOW)
+    assert (reading.width, reading.height) == (280, 280)
+    assert reading.model_version == model.version
+    x, y, w, h = reading.digits[0].box
+    assert 50 <= x <= 80 and 40 <= y <= 60 and 0 < x + w <= 280 and 0 < y + h <= 280
+
+
+def test_a_line_of_digits(model):
+    glyphs, size = row("40719")
+    reading = read(picture(glyphs, size), multi=True, model=model)
+    assert reading.number == "40719"
+    assert reading.multi and reading.digit is None and reading.probabilities is None
+    assert reading.confidence == min(d.confidence for d in reading.digits)
+    assert reading.uncertain == any(d.confidence < UNCERTAIN_BELOW for d in reading.digits)
+    lefts = [d.box[0] for d in reading.digits]
+    assert lefts == sorted(lefts)
+    for d in reading.digits:
+        assert len(d.probabilities) == 10 and d.digit == int(np.argmax(d.probabilities))
+
+
+def test_one_digit_mode_reads_a_line_as_one_digit(model):
+    glyphs, size = row("40719")
+    reading = read(picture(glyphs, size), multi=False, model=model)
+    assert len(reading.digits) == 1
+    x, y, w, h = reading.digits[0].box
+    assert w > 0.8 * size[0]
+
+
+def test_the_stored_png_is_the_upright_picture_capped_in_size(model):
+    glyph = Glyph(digit="7", form=0, x=600, y=300, height=1200, brush=60)
+    reading = read(picture([glyph], (3000, 2000), "JPEG"), multi=False, model=model)
+    assert (reading.width, reading.height) == (3000, 2000)
+    stored = Image.open(io.BytesIO(reading.png))
+    assert stored.format == "PNG" and stored.size == (STORED_SIDE, 683)
+    assert reading.digit == 7
+
+
+def test_the_stored_png_of_a_transparent_canvas_shows_the_strokes(model):
+    alpha = np.round(draw([Glyph(digit="2", form=0, x=60, y=50, height=180, brush=16)], (280, 280)) * 255)
+    rgba = np.dstack([np.full((280, 280, 3), 255, np.uint8), alpha.astype(np.uint8)])
+    out = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(out, format="PNG")
+    reading = read(out.getvalue(), multi=False, model=model)
+    stored = np.asarray(Image.open(io.BytesIO(reading.png)).convert("L"))
+    assert reading.digit == 2
+    assert stored.min() == 0 and stored.max() == 255  # white strokes on a black background
+
+
+def test_readings_are_frozen_and_timed(model):
+    reading = read(picture(*row("3")), multi=False, model=model)
+    assert isinstance(reading, Reading) and reading.duration_ms > 0
+    with pytest.raises(AttributeError):
+        reading.digits = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("data,error", [(b"", UnreadableImage), (b"GIF89a", UnreadableImage),
+                                        (picture([], (280, 280)), NoDigitFound)])
+def test_bad_pictures_raise_instead_of_guessing(model, data, error):
+    with pytest.raises(error):
+        read(data, multi=False, model=model)
+    with pytest.raises(error):
+        read(data, multi=True, model=model)
+
+
+def test_the_default_model_is_the_process_model():
+    reading = read(picture(*row("8")), multi=False)
+    assert reading.model_version == get_model().version
+
+
+SAMPLES = {"canvas": 90, "paper": 50, "line": 60}
+
+
+@pytest.mark.parametrize("kind,count", SAMPLES.items())
+def test_realistic_pictures_are_read_correctly(model, kind, count):
+    right = sum(read(s.data, multi=kind == "line", model=model).number == s.label
+                for s in synth.samples(kind, count, seed=7))
+    assert right / count >= 0.95, f"{right}/{count} {kind} pictures read correctly"
