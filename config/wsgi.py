@@ -6,7 +6,12 @@ reading is not slowed by it and /healthz turns ready as soon as it is loaded.
 
 import os
 
+import cv2
 from django.core.wsgi import get_wsgi_application
+
+# Web servers run about one worker per core; OpenCV's own thread pool on top
+# of that only makes the workers fight for the cores.
+cv2.setNumThreads(1)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -91,6 +91,22 @@ def test_the_stored_png_of_a_transparent_canvas_shows_the_strokes(model):
     assert stored.min() == 0 and stored.max() == 255  # white strokes on a black background
 
 
+def test_an_opaque_png_is_stored_as_received_and_anything_else_re_encoded(model):
+    strokes = draw([Glyph(digit="4", form=0, x=60, y=50, height=180, brush=16)], (280, 280))
+    grey = (255 - np.round(strokes * 255)).astype(np.uint8)
+    opaque_rgba = np.dstack([np.repeat(grey[..., None], 3, axis=2), np.full((280, 280), 255, np.uint8)])
+    for pixels, mode in ((grey, "L"), (opaque_rgba, "RGBA")):
+        out = io.BytesIO()
+        Image.fromarray(pixels, mode).save(out, format="PNG")
+        assert read(out.getvalue(), multi=False, model=model).png == out.getvalue()
+    half_transparent = opaque_rgba.copy()
+    half_transparent[:, :140, 3] = 0
+    out = io.BytesIO()
+    Image.fromarray(half_transparent, "RGBA").save(out, format="PNG")
+    stored = Image.open(io.BytesIO(read(out.getvalue(), multi=False, model=model).png))
+    assert stored.format == "PNG" and stored.mode != "RGBA"
+
+
 def test_readings_are_frozen_and_timed(model):
     reading = read(picture(*row("3")), multi=False, model=model)
     assert isinstance(reading, Reading) and reading.duration_ms > 0
