@@ -13,10 +13,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from ml.pipeline import UNCERTAIN_BELOW
 from recognizer import services
 from recognizer.models import Prediction
-
-UNCERTAIN_BELOW = 0.8
 
 
 class CorrectionFilter(admin.SimpleListFilter):
@@ -94,13 +93,13 @@ class PredictionAdmin(admin.ModelAdmin):
         boxes = format_html_join(
             "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
                 'vector-effect="non-scaling-stroke"/>',
-            ((*d["box"], "#e08a00" if d.get("uncertain") else "#1f9d55") for d in obj.digits or []),
+            ((*d["box"], "#e08a00" if d["uncertain"] else "#1f9d55") for d in obj.digits or []),
         )
         labels = format_html_join(
             "", '<span style="position:absolute;left:{}%;top:{}%;transform:translateY(-100%);'
                 'background:{};color:#fff;font-weight:700;padding:0 .3em">{}</span>',
             ((f"{100 * d['box'][0] / max(obj.width, 1):.3f}", f"{100 * d['box'][1] / max(obj.height, 1):.3f}",
-              "#e08a00" if d.get("uncertain") else "#1f9d55", d["digit"]) for d in obj.digits or []),
+              "#e08a00" if d["uncertain"] else "#1f9d55", d["digit"]) for d in obj.digits or []),
         )
         return format_html(
             '<div style="position:relative;width:min(100%,420px);aspect-ratio:{} / {};margin-top:1.6em;'

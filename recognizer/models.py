@@ -51,5 +51,10 @@ class Prediction(models.Model):
         return f"{self.number} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
+    def uncertain(self) -> bool:
+        """Any digit below the engine's confidence threshold (flagged when it was read)."""
+        return any(d["uncertain"] for d in self.digits)
+
+    @property
     def is_correct(self) -> bool | None:
         return None if self.correct_label is None else self.correct_label == self.number

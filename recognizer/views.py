@@ -88,16 +88,12 @@ def _digit_views(prediction: Prediction) -> list[DigitView]:
         x, y, w, h = (int(v) for v in d["box"])
         views.append(DigitView(
             index=index + 1, digit=int(d["digit"]), confidence=float(d["confidence"]),
-            uncertain=bool(d.get("uncertain", d["confidence"] < 0.8)), bars=_bars(d.get("probabilities")),
+            uncertain=d["uncertain"], bars=_bars(d.get("probabilities")),
             box=(x, y, w, h),
             left=f"{100 * x / max(prediction.width, 1):.3f}%", top=f"{100 * y / max(prediction.height, 1):.3f}%",
             label_inside=y < 0.1 * prediction.height,
         ))
     return views
-
-
-def _uncertain(prediction: Prediction) -> bool:
-    return any(d.get("uncertain", d.get("confidence", 1) < 0.8) for d in prediction.digits or [])
 
 
 def _get_own(request: HttpRequest, pk: int) -> Prediction:
@@ -136,7 +132,7 @@ def history(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     predictions = selectors.prediction_list(user=request.user, **filters)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"prediction": p, "confidence": _percent(p.confidence), "uncertain": _uncertain(p)} for p in page]
+    rows = [{"prediction": p, "confidence": _percent(p.confidence), "uncertain": p.uncertain} for p in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "recognizer/history.html", {
