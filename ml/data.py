@@ -92,6 +92,28 @@ def _load_npz(path: Path) -> Mnist:
     return Mnist(**arrays, sha256=hashlib.sha256(raw).hexdigest())
 
 
+@dataclass(frozen=True)
+class Extra:
+    """Training images beyond MNIST, e.g. corrections people made on the site."""
+
+    x: np.ndarray  # (n, 28, 28) uint8, MNIST form
+    y: np.ndarray  # (n,) uint8
+    sha256: str
+
+
+def load_extra(path: str | Path) -> Extra:
+    """An ``.npz`` with ``x`` (n, 28, 28) uint8 and ``y`` (n,) digits, as export_corrections writes."""
+    path = Path(path)
+    try:
+        with np.load(path) as npz:
+            x, y = np.asarray(npz["x"], np.uint8), np.asarray(npz["y"], np.uint8)
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataError(f"{path} is not an .npz with arrays x and y: {exc}") from exc
+    if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y) or (y > 9).any():
+        raise DataError(f"{path}: x must be (n, 28, 28) and y n digits 0-9")
+    return Extra(x=x, y=y, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
 def _load_keras() -> Mnist:  # pragma: no cover - needs the internet
     import keras
 

@@ -74,14 +74,28 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None) -> Readin
     model = model or get_model()
     image = decode(data)
     pixels = flatten(image)
-    ink = extract_ink(grey_of(pixels))
-    segments = segment.split(ink) if multi else [segment.whole(ink)]
+    segments = _segments(pixels, multi)
     probabilities = model.predict(np.stack([to_mnist(s.mask) for s in segments]))
     digits = tuple(_digit_reading(p, s.box) for p, s in zip(probabilities, segments))
     png = data if _storable_as_received(image) else _stored_png(pixels)
     height, width = pixels.shape[:2]
     return Reading(digits=digits, multi=multi, width=width, height=height,
                    model_version=model.version, duration_ms=(time.perf_counter() - started) * 1000, png=png)
+
+
+def model_inputs(data: bytes, *, multi: bool) -> np.ndarray:
+    """The (n, 28, 28) uint8 digits the model sees for a picture, left to right.
+
+    With the digits a person says the picture shows, they are training data
+    in MNIST's own form: how corrections become a better model.
+    """
+    segments = _segments(flatten(decode(data)), multi)
+    return np.stack([np.round(to_mnist(s.mask) * 255).astype(np.uint8) for s in segments])
+
+
+def _segments(pixels: np.ndarray, multi: bool) -> list[segment.Segment]:
+    ink = extract_ink(grey_of(pixels))
+    return segment.split(ink) if multi else [segment.whole(ink)]
 
 
 def _digit_reading(probabilities: np.ndarray, box: tuple[int, int, int, int]) -> DigitReading:

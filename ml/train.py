@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.augment import augment_batch
-from ml.data import Mnist, load_mnist
+from ml.data import Extra, Mnist, load_extra, load_mnist
 from ml.evaluate import evaluate_model, report
 from ml.model import ARTIFACTS_DIR, CARD_NAME
 
@@ -33,7 +33,7 @@ def _sha256(path: Path) -> str:
 
 def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 15, batch_size: int = 128,
           seed: int = 1, validation_size: int = VALIDATION_SIZE, limit: int | None = None,
-          command: str = "", log=print) -> dict:
+          extra: Extra | None = None, command: str = "", log=print) -> dict:
     import keras
 
     from ml.architecture import CLASSES, build_model
@@ -48,6 +48,9 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 15, batch
     x_val = data.x_train[val_idx][..., None].astype(np.float32) / 255.0
     y_val = data.y_train[val_idx]
     x_train, y_train = data.x_train[train_idx], data.y_train[train_idx]
+    if extra is not None:  # corrections teach the model; they are never used to validate it
+        x_train, y_train = np.concatenate([x_train, extra.x]), np.concatenate([y_train, extra.y])
+        log(f"with {len(extra.x)} extra images")
     log(f"training on {len(x_train)} images, validating on {len(x_val)}, {epochs} epochs, seed {seed}")
 
     model = build_model()
@@ -91,6 +94,7 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 15, batch
         "training_command": command,
         "training_seconds": round(time.perf_counter() - started),
         "data_sha256": data.sha256,
+        "extra_data": {"images": len(extra.x), "sha256": extra.sha256} if extra is not None else None,
         "file": keras_path.name,
         "sha256": _sha256(keras_path),
         "onnx_file": onnx_path.name,
@@ -120,13 +124,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=ARTIFACTS_DIR, help="where the model and its card go")
     p.add_argument("--limit", type=int, help="use only this many training images (for quick checks)")
     p.add_argument("--validation-size", type=int, default=VALIDATION_SIZE)
+    p.add_argument("--extra", help="an .npz of more training images (x, y), e.g. from manage.py export_corrections")
 
 
 def run(args: argparse.Namespace, command: str) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     data = load_mnist(args.data)
     return train(data, out_dir=args.out, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                 validation_size=args.validation_size, limit=args.limit, command=command,
+                 validation_size=args.validation_size, limit=args.limit,
+                 extra=load_extra(args.extra) if args.extra else None, command=command,
                  log=lambda line: print(line, flush=True))
 
 

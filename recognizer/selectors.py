@@ -30,6 +30,11 @@ def prediction_list(*, user: AbstractBaseUser, digit: int | None = None, source:
     return qs.order_by("-created_at", "-id")
 
 
+def prediction_list_reviewed_corrections() -> QuerySet[Prediction]:
+    """Readings a reviewer checked and labelled: the site's own training data."""
+    return Prediction.objects.filter(reviewed=True, correct_label__isnull=False).order_by("id")
+
+
 def prediction_get(*, user: AbstractBaseUser, pk: int) -> Prediction | None:
     """One of the person's own readings; None for anyone else's, so callers answer 404."""
     return Prediction.objects.filter(user=user, pk=pk).first()

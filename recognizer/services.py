@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -12,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ml.errors import ImageError
-from ml.pipeline import Reading, read
+from ml.pipeline import Reading, model_inputs, read
 from recognizer.models import Prediction, label_validator
+from recognizer.selectors import prediction_list_reviewed_corrections
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +100,35 @@ def prediction_delete(*, prediction: Prediction) -> None:
     with transaction.atomic():
         prediction.delete()
         transaction.on_commit(lambda: image.delete(save=False))
+
+
+@dataclass(frozen=True)
+class CorrectionsExport:
+    images: int
+    readings: int
+    skipped: tuple[int, ...]  # ids whose digits could not be paired with their label
+
+
+def corrections_export(*, path: Path) -> CorrectionsExport:
+    """Write the reviewed readings as labelled 28x28 digits, for ``ml.train --extra``.
+
+    Each stored picture is cut into digits exactly as the model saw it; a
+    reading whose number of digits found differs from its label's is skipped,
+    since its digits cannot be paired with the right labels.
+    """
+    images, labels, skipped, readings = [], [], [], 0
+    for prediction in prediction_list_reviewed_corrections():
+        try:
+            with prediction.image.open("rb") as stored:
+                digits = model_inputs(stored.read(), multi=prediction.multi)
+        except (OSError, ImageError):
+            digits = None
+        if digits is None or len(digits) != len(prediction.correct_label):
+            skipped.append(prediction.pk)
+            continue
+        images.append(digits)
+        labels.extend(int(c) for c in prediction.correct_label)
+        readings += 1
+    if images:
+        np.savez_compressed(path, x=np.concatenate(images), y=np.array(labels, np.uint8))
+    return CorrectionsExport(images=len(labels), readings=readings, skipped=tuple(skipped))

@@ -5,7 +5,7 @@
 
 Each client thread keeps one HTTP connection open (re-opened when the server
 closes it, as gunicorn's sync workers do after every response) and posts real
-canvas PNGs, drawn with Pillow at start, one after another. The run stops after
+canvas-like PNGs (ml.synth.digits_png, drawn at start) one after another. The run stops after
 --seconds or --requests, whichever comes first, and prints requests per
 second, latency percentiles and the errors by status. Only loopback addresses
 are accepted: this is a benchmark of one's own server, not a traffic generator.
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import ipaddress
 import json
 import math
@@ -28,71 +27,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from PIL import Image, ImageDraw
+from ml.synth import digits_png
 
 PATH = "/api/v1/predictions/"
 TOKEN_PATH = "/api/v1/auth/token/"
 MAX_SECONDS = 600
 MAX_CONCURRENCY = 64
 MAX_FAILURES_IN_A_ROW = 10  # connection errors after which a client thread gives up
-
-# Digit strokes in a unit box (x right, y down); each digit is a list of polylines.
-# Plain shapes as people draw them on a canvas; "0" and "8" also use ellipses.
-STROKES: dict[str, list[list[tuple[float, float]]]] = {
-    "1": [[(0.3, 0.18), (0.55, 0.0), (0.55, 1.0)]],
-    "2": [[(0.08, 0.25), (0.2, 0.07), (0.45, 0.0), (0.72, 0.06), (0.84, 0.24), (0.78, 0.44),
-           (0.5, 0.7), (0.08, 1.0), (0.92, 1.0)]],
-    "3": [[(0.1, 0.1), (0.35, 0.0), (0.65, 0.02), (0.8, 0.18), (0.74, 0.38), (0.42, 0.48)],
-          [(0.42, 0.48), (0.75, 0.57), (0.88, 0.75), (0.78, 0.93), (0.5, 1.0), (0.12, 0.92)]],
-    "4": [[(0.62, 1.0), (0.62, 0.0), (0.05, 0.66), (0.95, 0.66)]],
-    "5": [[(0.85, 0.0), (0.22, 0.0), (0.16, 0.45), (0.48, 0.38), (0.78, 0.5), (0.86, 0.73),
-           (0.72, 0.94), (0.42, 1.0), (0.12, 0.9)]],
-    "6": [[(0.7, 0.0), (0.35, 0.28), (0.16, 0.62), (0.2, 0.88), (0.45, 1.0), (0.74, 0.92),
-           (0.82, 0.7), (0.66, 0.52), (0.38, 0.52), (0.18, 0.68)]],
-    "7": [[(0.05, 0.0), (0.95, 0.0), (0.4, 1.0)]],
-    "9": [[(0.8, 0.22), (0.62, 0.02), (0.32, 0.02), (0.15, 0.2), (0.22, 0.42), (0.5, 0.48),
-           (0.8, 0.3), (0.8, 0.22), (0.75, 1.0)]],
-}
-ELLIPSES: dict[str, list[tuple[float, float, float, float]]] = {
-    "0": [(0.1, 0.0, 0.9, 1.0)],
-    "8": [(0.2, 0.0, 0.8, 0.47), (0.12, 0.47, 0.88, 1.0)],
-}
-DIGITS = "0123456789"
-
-
-def draw_digit(draw: ImageDraw.ImageDraw, digit: str, box: tuple[float, float, float, float],
-               width: int, ink: int | tuple = 0) -> None:
-    """Draw one digit as strokes inside box = (left, top, right, bottom)."""
-    left, top, right, bottom = box
-    w, h = right - left, bottom - top
-
-    def at(x: float, y: float) -> tuple[float, float]:
-        return left + x * w, top + y * h
-
-    for line in STROKES.get(digit, []):
-        points = [at(x, y) for x, y in line]
-        draw.line(points, fill=ink, width=width, joint="curve")
-        r = width / 2  # round pen ends, as a canvas brush draws them
-        for x, y in (points[0], points[-1]):
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=ink)
-    for x0, y0, x1, y1 in ELLIPSES.get(digit, []):
-        draw.ellipse((*at(x0, y0), *at(x1, y1)), outline=ink, width=width)
-
-
-def canvas_png(digits: str, *, size: tuple[int, int] | None = None, brush: int = 18) -> bytes:
-    """A drawing page's export: black ink on an opaque white canvas, 280 px high per digit."""
-    cell = 280
-    width, height = size or (cell * len(digits), cell)
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    step = width / len(digits)
-    for i, digit in enumerate(digits):
-        margin_x, margin_y = step * 0.28, height * 0.18
-        draw_digit(draw, digit, (i * step + margin_x, margin_y, (i + 1) * step - margin_x, height - margin_y), brush)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
 
 # --- The client -----------------------------------------------------------------------
 
@@ -194,9 +135,9 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, requests: int, multi: bool,
         warmup: int) -> tuple[Results, float]:
     if multi:
-        pictures = [canvas_png(d) for d in ("407", "1234", "95", "386", "2710")]
+        pictures = [digits_png(d) for d in ("407", "1234", "95", "386", "2710")]
     else:
-        pictures = [canvas_png(d, brush=b) for d, b in zip(DIGITS, (16, 18, 20, 22, 24, 17, 19, 21, 23, 18))]
+        pictures = [digits_png(d, brush=b) for d, b in zip("0123456789", (16, 18, 20, 22, 24, 17, 19, 21, 23, 18))]
     bodies = [multipart(png, multi=multi) for png in pictures]
     headers = {"Authorization": f"Token {token}", "Accept": "application/json", "Connection": "keep-alive"}
 

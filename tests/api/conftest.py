@@ -12,7 +12,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from scripts.loadtest import canvas_png
+from ml.synth import digits_png
 
 PREDICTIONS = "/api/v1/predictions/"
 READINGS = "/api/v1/readings/"
@@ -35,14 +35,14 @@ def _fresh_cache(db):
 
 @pytest.fixture(scope="session")
 def png():
-    """Canvas drawings as the drawing page exports them (black on white, 280 px high per digit)."""
+    """Drawings as the drawing page exports them (black on white), and a blank canvas."""
     blank = io.BytesIO()
     Image.new("RGB", (280, 280), "white").save(blank, format="PNG")
     return {
-        "7": canvas_png("7"),
-        "4": canvas_png("4"),
-        "0": canvas_png("0"),
-        "407": canvas_png("407"),  # three digits drawn apart, 840x280
+        "7": digits_png("7"),
+        "4": digits_png("4"),
+        "0": digits_png("0"),
+        "407": digits_png("407"),  # three digits drawn apart
         "blank": blank.getvalue(),
     }
 

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from ml.data import IDX_IMAGES, IDX_LABELS, DataError, load_mnist, parse_idx
+from ml.data import IDX_IMAGES, IDX_LABELS, DataError, load_extra, load_mnist, parse_idx
 
 
 def idx_bytes(array: np.ndarray, magic: int) -> bytes:
@@ -71,3 +71,15 @@ def test_bad_inputs_say_what_is_wrong(tmp_path, arrays):
     np.savez(tmp_path / "partial.npz", x_train=images)
     with pytest.raises(DataError, match="lacks"):
         load_mnist(tmp_path / "partial.npz")
+
+
+def test_extra_training_images(tmp_path):
+    x = np.zeros((3, 28, 28), np.uint8)
+    np.savez_compressed(tmp_path / "ok.npz", x=x, y=np.array([1, 2, 3], np.uint8))
+    extra = load_extra(tmp_path / "ok.npz")
+    assert extra.y.tolist() == [1, 2, 3] and len(extra.sha256) == 64
+    np.savez_compressed(tmp_path / "bad.npz", x=x, y=np.array([1, 2, 12], np.uint8))
+    with pytest.raises(DataError, match="digits 0-9"):
+        load_extra(tmp_path / "bad.npz")
+    with pytest.raises(DataError, match="arrays x and y"):
+        load_extra(tmp_path / "missing.npz")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml.data import Mnist
+from ml.data import Extra, Mnist
 from ml.model import load_model
 from ml.train import train
 
@@ -40,3 +40,15 @@ def test_training_writes_a_model_its_onnx_twin_and_a_true_card(tmp_path):
     keras_out = keras.saving.load_model(tmp_path / card["file"])(images[..., None], training=False).numpy()
     onnx_out = load_model(tmp_path).predict(images)
     np.testing.assert_allclose(onnx_out, keras_out, atol=1e-4)
+
+
+def test_extra_images_join_the_training_split_only(tmp_path):
+    with np.load(FIXTURE) as sample:
+        x, y = sample["x"], sample["y"]
+    data = Mnist(x_train=x[:300], y_train=y[:300], x_test=x[300:400], y_test=y[300:400], sha256="f" * 64)
+    extra = Extra(x=x[900:950], y=y[900:950], sha256="e" * 64)
+    card = train(data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, extra=extra,
+                 log=lambda line: None)
+    assert card["hyperparameters"]["training_size"] == 200 + 50
+    assert card["hyperparameters"]["validation_size"] == 100
+    assert card["extra_data"] == {"images": 50, "sha256": "e" * 64}

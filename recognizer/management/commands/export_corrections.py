@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from recognizer.services import corrections_export
+
+
+class Command(BaseCommand):
+    help = ("Write reviewed corrections as labelled 28x28 digits (an .npz) for "
+            "'python manage.py train_model --extra FILE'.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--out", type=Path, default=Path("corrections.npz"))
+
+    def handle(self, *args, **options) -> None:
+        result = corrections_export(path=options["out"])
+        if result.skipped:
+            self.stderr.write(f"skipped {len(result.skipped)} readings whose digits do not match their label: "
+                              + ", ".join(map(str, result.skipped)))
+        if not result.images:
+            raise CommandError("No reviewed corrections to export: review readings in the admin first.")
+        self.stdout.write(f"wrote {result.images} digits from {result.readings} readings to {options['out']}")
