@@ -191,9 +191,10 @@ def digits_png(label: str, *, height: int = 200, brush: int = 18, gap: int = 40,
     for digit in label:
         glyph = Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=brush, slant=0.1)
         width, _ = glyph.extent()
-        glyphs.append(replace(glyph, x=x, y=margin))
+        glyphs.append(replace(glyph, x=x, y=margin - brush / 2))
         x += width + gap
-    size = (int(max(x - gap + margin, height + 2 * margin)), int(height + brush + 2 * margin))
+    # Square for one digit (280x280 with the defaults), like the drawing page's canvas.
+    size = (int(max(x - gap + margin, height + 2 * margin)), int(height + 2 * margin))
     coverage = draw(glyphs, size)
     picture = Image.fromarray(np.round(255 - coverage * 255).astype(np.uint8), "L")
     out = io.BytesIO()
