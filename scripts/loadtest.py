@@ -5,7 +5,8 @@
 
 Each client thread keeps one HTTP connection open (re-opened when the server
 closes it, as gunicorn's sync workers do after every response) and posts real
-canvas-like PNGs (ml.synth.digits_png, drawn at start) one after another. The run stops after
+PNGs as the drawing page sends them (ml.synth.digits_png drawings, exported
+RGBA like a browser canvas) one after another. The run stops after
 --seconds or --requests, whichever comes first, and prints requests per
 second, latency percentiles and the errors by status. Only loopback addresses
 are accepted: this is a benchmark of one's own server, not a traffic generator.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import ipaddress
 import json
 import math
@@ -26,6 +28,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from PIL import Image
 
 from ml.synth import digits_png
 
@@ -43,6 +47,13 @@ class Results:
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
     errors: Counter = field(default_factory=Counter)  # status (or exception name) -> count
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def as_canvas_export(png: bytes) -> bytes:
+    """The picture as a browser canvas exports it (canvas.toBlob): an RGBA PNG."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGBA").save(out, format="PNG")
+    return out.getvalue()
 
 
 def multipart(png: bytes, *, multi: bool) -> tuple[bytes, str]:
@@ -138,7 +149,7 @@ def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, r
         pictures = [digits_png(d) for d in ("407", "1234", "95", "386", "2710")]
     else:
         pictures = [digits_png(d, brush=b) for d, b in zip("0123456789", (16, 18, 20, 22, 24, 17, 19, 21, 23, 18))]
-    bodies = [multipart(png, multi=multi) for png in pictures]
+    bodies = [multipart(as_canvas_export(png), multi=multi) for png in pictures]
     headers = {"Authorization": f"Token {token}", "Accept": "application/json", "Connection": "keep-alive"}
 
     if warmup:  # every worker loads its model and opens its files before the clock starts
