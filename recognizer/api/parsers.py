@@ -26,22 +26,22 @@ def _check_length(parser_context: dict | None) -> None:
         raise RequestTooLarge(length)
 
 
-class JSONParser(parsers.JSONParser):
+class _LengthChecked:
     def parse(self, stream, media_type=None, parser_context=None):
         _check_length(parser_context)
         return super().parse(stream, media_type, parser_context)
 
 
-class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        _check_length(parser_context)
-        return super().parse(stream, media_type, parser_context)
+class JSONParser(_LengthChecked, parsers.JSONParser):
+    pass
 
 
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        _check_length(parser_context)
-        return super().parse(stream, media_type, parser_context)
+class MultiPartParser(_LengthChecked, parsers.MultiPartParser):
+    pass
+
+
+class FormParser(_LengthChecked, parsers.FormParser):
+    pass
 
 
 # What the picture endpoints read: a file in a form, or a JSON body.
