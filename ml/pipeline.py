@@ -35,6 +35,11 @@ class DigitReading:
     box: tuple[int, int, int, int]  # (x, y, w, h) in the decoded picture's pixels
     uncertain: bool
 
+    def as_dict(self) -> dict:
+        """Plain JSON types: how a digit is stored and sent."""
+        return {"digit": self.digit, "confidence": self.confidence, "probabilities": list(self.probabilities),
+                "box": list(self.box), "uncertain": self.uncertain}
+
 
 @dataclass(frozen=True)
 class Reading:

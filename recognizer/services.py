@@ -52,11 +52,7 @@ def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, sour
         digit=reading.digit,
         confidence=reading.confidence,
         probabilities=list(reading.probabilities) if reading.probabilities is not None else None,
-        digits=[
-            {"digit": d.digit, "confidence": d.confidence, "probabilities": list(d.probabilities),
-             "box": list(d.box), "uncertain": d.uncertain}
-            for d in reading.digits
-        ],
+        digits=[d.as_dict() for d in reading.digits],
         number=reading.number,
         model_version=reading.model_version,
         duration_ms=reading.duration_ms,
