@@ -13,7 +13,8 @@ from PIL import Image
 
 from ml import segment
 from ml.errors import ImageError, ImageTooLarge, NoDigitFound, UnreadableImage
-from ml.preprocess import (MNIST_CENTRE, decode, extract_ink, stroke_width, to_grey, to_mnist)
+from ml.preprocess import (MNIST_CENTRE, decode, extract_ink, flatten, grey_of, is_opaque, stroke_width, to_grey,
+                           to_mnist)
 from ml.synth import Glyph, draw, paper_picture
 
 SIDE = 280
@@ -140,6 +141,27 @@ def test_exif_orientation_is_applied(reference):
     image = decode(data)
     assert image.size == upright.size
     assert difference(normalised(data), reference) < 0.02
+
+
+def opaque_colours() -> np.ndarray:
+    return np.random.default_rng(3).integers(0, 256, (40, 50, 3), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])
+def test_an_opaque_picture_goes_straight_to_the_same_grey(mode):
+    image = decode(encode(Image.fromarray(opaque_colours()).convert(mode)))
+    assert is_opaque(image)
+    flattened = grey_of(flatten(image)).astype(int)
+    assert np.abs(to_grey(image).astype(int) - flattened).max() <= 1  # Pillow's and OpenCV's rounding
+
+
+def test_one_transparent_pixel_or_a_transparent_colour_is_not_opaque():
+    rgba = np.dstack([opaque_colours(), np.full((40, 50), 255, np.uint8)])
+    rgba[7, 9, 3] = 254
+    assert not is_opaque(decode(encode(Image.fromarray(rgba, "RGBA"))))
+    keyed = Image.fromarray(opaque_colours())
+    assert not is_opaque(decode(encode(keyed, transparency=tuple(int(v) for v in opaque_colours()[0, 0]))))
+    assert not is_opaque(decode(encode(keyed.convert("P"))))  # palettes go the long way
 
 
 @pytest.mark.parametrize("fmt,mode", [("PNG", "P"), ("PNG", "1"), ("PNG", "RGBA"), ("WEBP", "RGBA"), ("GIF", "L"),
