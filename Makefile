@@ -58,5 +58,11 @@ evaluate: install
 bench: install
 	$(PY) -m ml.bench --data ../shared/datasets/mnist
 
+# The API under load, against `make serve` running in another shell: make loadtest TOKEN=<key>
+CONCURRENCY ?= 8
+loadtest: install
+	@test -n "$(TOKEN)" || { echo "Give an API token: make loadtest TOKEN=<key> (the account page shows yours)"; exit 2; }
+	$(PY) -m scripts.loadtest --url http://$(HOST):$(PORT) --token $(TOKEN) --concurrency $(CONCURRENCY) --seconds 30
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
