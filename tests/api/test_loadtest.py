@@ -31,9 +31,10 @@ def test_the_arguments_are_bounded():
 
 
 def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, capsys, settings):
-    # One client: the test server shares one SQLite connection between its threads.
+    # One client: the test server shares one SQLite connection between its threads. The
+    # run is stopped by its number of requests; the time limit is only a backstop.
     code = loadtest.main(["--url", live_server.url, "--username", owner.username, "--password", password,
-                          "--concurrency", "1", "--seconds", "1", "--requests", "12", "--warmup", "2"])
+                          "--concurrency", "1", "--seconds", "300", "--requests", "12", "--warmup", "2"])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "requests: 12  ok: 12  errors: 0" in out
@@ -41,9 +42,19 @@ def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, ca
     assert Prediction.objects.filter(user=owner, source="api").count() == 14  # the warm-up's too
 
 
+def test_a_run_stops_when_its_time_is_up(live_server, owner, password, capsys):
+    code = loadtest.main(["--url", live_server.url, "--username", owner.username, "--password", password,
+                          "--concurrency", "1", "--seconds", "0.5", "--warmup", "0"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    done = Prediction.objects.filter(user=owner, source="api").count()
+    assert 0 < done < 100_000  # far short of the default --requests: the clock stopped it
+    assert f"requests: {done}  ok: {done}  errors: 0" in out
+
+
 def test_errors_are_counted_by_status(live_server, capsys):
     code = loadtest.main(["--url", live_server.url, "--token", "not-a-real-key", "--concurrency", "1",
-                          "--seconds", "1", "--requests", "3", "--warmup", "0"])
+                          "--seconds", "300", "--requests", "3", "--warmup", "0"])
     out = capsys.readouterr().out
     assert code == 1
     assert "errors: 3  (401: 3)" in out
