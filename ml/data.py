@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ def _load_idx_folder(folder: Path) -> Mnist:
 
 def _load_npz(path: Path) -> Mnist:
     raw = path.read_bytes()
-    with np.load(path) as npz:
+    with np.load(io.BytesIO(raw)) as npz:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(npz.files)
         if missing:
             raise DataError(f"{path} lacks {sorted(missing)}")
@@ -105,13 +106,14 @@ def load_extra(path: str | Path) -> Extra:
     """An ``.npz`` with ``x`` (n, 28, 28) uint8 and ``y`` (n,) digits, as export_corrections writes."""
     path = Path(path)
     try:
-        with np.load(path) as npz:
+        raw = path.read_bytes()
+        with np.load(io.BytesIO(raw)) as npz:
             x, y = np.asarray(npz["x"], np.uint8), np.asarray(npz["y"], np.uint8)
     except (OSError, KeyError, ValueError) as exc:
         raise DataError(f"{path} is not an .npz with arrays x and y: {exc}") from exc
     if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y) or (y > 9).any():
         raise DataError(f"{path}: x must be (n, 28, 28) and y n digits 0-9")
-    return Extra(x=x, y=y, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return Extra(x=x, y=y, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def _load_keras() -> Mnist:  # pragma: no cover - needs the internet

@@ -176,9 +176,9 @@ def random_glyph(rng: np.random.Generator, digit: str, height: float, brush: int
 # Pictures -------------------------------------------------------------------
 
 
-def _png(image: Image.Image) -> bytes:
+def _encode(image: Image.Image, fmt: str = "PNG") -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format=fmt)
     return out.getvalue()
 
 
@@ -196,10 +196,7 @@ def digits_png(label: str, *, height: int = 200, brush: int = 18, gap: int = 40,
     # Square for one digit (280x280 with the defaults), like the drawing page's canvas.
     size = (int(max(x - gap + margin, height + 2 * margin)), int(height + 2 * margin))
     coverage = draw(glyphs, size)
-    picture = Image.fromarray(np.round(255 - coverage * 255).astype(np.uint8), "L")
-    out = io.BytesIO()
-    picture.save(out, format=fmt)
-    return out.getvalue()
+    return _encode(Image.fromarray(np.round(255 - coverage * 255).astype(np.uint8), "L"), fmt)
 
 
 def canvas_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:
@@ -214,9 +211,9 @@ def canvas_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:
     if rng.uniform() < 0.25:
         colour = np.broadcast_to(np.round(ink).astype(np.uint8), coverage.shape + (3,))
         rgba = np.dstack([colour, np.round(coverage * 255).astype(np.uint8)])
-        return _png(Image.fromarray(rgba, "RGBA"))
+        return _encode(Image.fromarray(rgba, "RGBA"))
     rgb = paper + (ink - paper) * coverage[..., None]
-    return _png(Image.fromarray(np.round(rgb).astype(np.uint8), "RGB"))
+    return _encode(Image.fromarray(np.round(rgb).astype(np.uint8), "RGB"))
 
 
 def paper_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:

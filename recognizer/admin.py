@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from ml.pipeline import UNCERTAIN_BELOW
 from recognizer import services
 from recognizer.models import Prediction
+from recognizer.views import digit_views
 
 
 class CorrectionFilter(admin.SimpleListFilter):
@@ -90,16 +91,16 @@ class PredictionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
+        digits = [(d, "#e08a00" if d.uncertain else "#1f9d55") for d in digit_views(obj)]
         boxes = format_html_join(
             "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
                 'vector-effect="non-scaling-stroke"/>',
-            ((*d["box"], "#e08a00" if d["uncertain"] else "#1f9d55") for d in obj.digits or []),
+            ((*d.box, colour) for d, colour in digits),
         )
         labels = format_html_join(
-            "", '<span style="position:absolute;left:{}%;top:{}%;transform:translateY(-100%);'
+            "", '<span style="position:absolute;left:{};top:{};transform:translateY(-100%);'
                 'background:{};color:#fff;font-weight:700;padding:0 .3em">{}</span>',
-            ((f"{100 * d['box'][0] / max(obj.width, 1):.3f}", f"{100 * d['box'][1] / max(obj.height, 1):.3f}",
-              "#e08a00" if d["uncertain"] else "#1f9d55", d["digit"]) for d in obj.digits or []),
+            ((d.left, d.top, colour, d.digit) for d, colour in digits),
         )
         return format_html(
             '<div style="position:relative;width:min(100%,420px);aspect-ratio:{} / {};margin-top:1.6em;'

@@ -22,12 +22,24 @@ from recognizer.selectors import prediction_list_reviewed_corrections
 logger = logging.getLogger(__name__)
 
 
+MB = 1024 * 1024
+
+
+def upload_limit_mb() -> str:
+    """RECOGNIZER_MAX_UPLOAD_BYTES in MB as people read it: "5", "0.5"."""
+    return f"{settings.RECOGNIZER_MAX_UPLOAD_BYTES / MB:g}"
+
+
+def size_mb(size: int) -> str:
+    """A size in bytes as a message shows it: "6.3 MB"."""
+    return f"{size / MB:.1f} MB"
+
+
 class UploadTooLarge(ImageError):
     """The picture's file is over RECOGNIZER_MAX_UPLOAD_BYTES (HTTP 413)."""
 
     def __init__(self, size: int):
-        limit_mb = settings.RECOGNIZER_MAX_UPLOAD_BYTES / (1024 * 1024)
-        super().__init__(f"The picture is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB. "
+        super().__init__(f"The picture is {size_mb(size)}; the limit is {upload_limit_mb()} MB. "
                          "Send a smaller picture.")
 
 

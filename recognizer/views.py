@@ -58,7 +58,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class DigitView:
-    """One digit of a stored reading, ready for the page: its box as % of the picture."""
+    """One digit of a stored reading, ready for a page (detail, admin): its box as % of the picture."""
 
     index: int
     digit: int
@@ -82,7 +82,7 @@ def _bars(probabilities: list[float] | None) -> list[Bar]:
     return [Bar(digit=i, value=float(p), top=i == best) for i, p in enumerate(probabilities)]
 
 
-def _digit_views(prediction: Prediction) -> list[DigitView]:
+def digit_views(prediction: Prediction) -> list[DigitView]:
     views = []
     for index, d in enumerate(prediction.digits or []):
         x, y, w, h = (int(v) for v in d["box"])
@@ -110,15 +110,14 @@ def _get_own(request: HttpRequest, pk: int) -> Prediction:
 @login_required
 @require_safe
 def draw(request: HttpRequest) -> HttpResponse:
-    limit = settings.RECOGNIZER_MAX_UPLOAD_BYTES
     return render(request, "recognizer/draw.html", {
         # The page reads digits through the same JSON API as programs do.
         "predict_url": reverse("api:prediction-list"),
         "read_url": reverse("api:reading"),
         "detail_url_zero": reverse("recognizer:detail", kwargs={"pk": 0}),
         "login_url": f"{reverse('login')}?next={reverse('recognizer:draw')}",
-        "max_upload_bytes": limit,
-        "max_upload_mb": f"{limit / (1024 * 1024):g}",
+        "max_upload_bytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
+        "max_upload_mb": services.upload_limit_mb(),
     })
 
 
@@ -148,12 +147,11 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(prediction: Prediction, form: CorrectionForm) -> dict:
-    digits = _digit_views(prediction)
     return {
         "prediction": prediction,
-        "digits": digits,
+        "digits": digit_views(prediction),
         "confidence": _percent(prediction.confidence),
-        "uncertain": any(d.uncertain for d in digits),
+        "uncertain": prediction.uncertain,
         "form": form,
     }
 

@@ -6,6 +6,7 @@ real PNGs drawn with the engine's stroke templates.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -21,13 +22,7 @@ from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 
-_PICTURES: dict[str, bytes] = {}
-
-
-def picture(label: str) -> bytes:
-    if label not in _PICTURES:
-        _PICTURES[label] = digits_png(label)
-    return _PICTURES[label]
+picture = functools.cache(digits_png)  # the same drawing for every test that needs one
 
 
 def make(user, label: str = "7", *, source: str = "draw") -> Prediction:

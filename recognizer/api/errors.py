@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -20,15 +19,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ml.errors import ImageError
 from ml.model import ModelUnavailable
-from recognizer.services import UploadTooLarge
+from recognizer.services import UploadTooLarge, size_mb, upload_limit_mb
 
 logger = logging.getLogger(__name__)
 
 MODEL_RETRY_SECONDS = 10
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -38,9 +33,8 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "too_large"
 
     def __init__(self, size: int | None = None):
-        limit = f"{settings.RECOGNIZER_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
-        said = f"The request is {_mb(size)}" if size else "The request body is too large"
-        super().__init__(f"{said}; the limit for a picture is {limit}. Send a smaller picture.")
+        said = f"The request is {size_mb(size)}" if size else "The request body is too large"
+        super().__init__(f"{said}; the limit for a picture is {upload_limit_mb()} MB. Send a smaller picture.")
 
 
 # Sentences for DRF's terse defaults, used when the exception carries its default message.
@@ -71,7 +65,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, UploadTooLarge):
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, RequestDataTooBig):
-        exc = RequestTooLarge(_content_length(context))
+        exc = RequestTooLarge(content_length(context.get("request")))
     if isinstance(exc, ImageError):
         return Response({"detail": str(exc), "image": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ModelUnavailable):
@@ -107,8 +101,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def _content_length(context: dict) -> int | None:
-    request = context.get("request")
+def content_length(request) -> int | None:
+    """The body length the request declares; None when it declares none (or nonsense)."""
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0) or None
     except (AttributeError, ValueError):

@@ -11,18 +11,12 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import parsers
 
-from recognizer.api.errors import RequestTooLarge
+from recognizer.api.errors import RequestTooLarge, content_length
 
 
 def _check_length(parser_context: dict | None) -> None:
-    request = (parser_context or {}).get("request")
-    if request is None:
-        return
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return
-    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+    length = content_length((parser_context or {}).get("request"))
+    if length is not None and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise RequestTooLarge(length)
 
 

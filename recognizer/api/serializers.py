@@ -124,23 +124,30 @@ class DigitSerializer(serializers.Serializer):
     uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
 
 
-class ReadingSerializer(serializers.Serializer):
-    """A reading as the engine returns it (nothing stored)."""
+class _ReadingFields(serializers.Serializer):
+    """What a reading and a stored prediction both show (output only)."""
 
-    digit = serializers.IntegerField(allow_null=True, help_text="The digit read; null when multi is true.")
-    confidence = serializers.FloatField(help_text="The digit's probability; for several digits, the lowest.")
+    digit = serializers.IntegerField(read_only=True, allow_null=True,
+                                     help_text="The digit read; null when multi is true.")
+    confidence = serializers.FloatField(
+        read_only=True, help_text="The digit's probability; for several digits, the lowest one.")
     probabilities = serializers.ListField(
-        child=serializers.FloatField(), allow_null=True,
+        child=serializers.FloatField(), allow_null=True, read_only=True,
         help_text="The ten probabilities of a single reading; null when multi is true.")
-    digits = DigitSerializer(many=True, help_text="Each digit read, left to right.")
-    number = serializers.CharField(help_text="The digits read, left to right.")
-    multi = serializers.BooleanField()
-    source = serializers.ChoiceField(choices=Prediction.Source.choices, help_text="As sent in the request.")
-    uncertain = serializers.BooleanField(help_text="True when any digit is uncertain.")
-    width = serializers.IntegerField(help_text="Width of the picture, in pixels.")
-    height = serializers.IntegerField(help_text="Height of the picture, in pixels.")
-    model_version = serializers.CharField()
-    duration_ms = serializers.FloatField(help_text="Time the engine took, in milliseconds.")
+    digits = DigitSerializer(many=True, read_only=True, help_text="Each digit read, left to right.")
+    number = serializers.CharField(read_only=True, help_text="The digits read, left to right.")
+    multi = serializers.BooleanField(read_only=True)
+    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,
+                                     help_text="As sent with the picture.")
+    uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
+    width = serializers.IntegerField(read_only=True, help_text="Width of the received picture, in pixels.")
+    height = serializers.IntegerField(read_only=True, help_text="Height of the received picture, in pixels.")
+    model_version = serializers.CharField(read_only=True)
+    duration_ms = serializers.FloatField(read_only=True, help_text="Time the engine took, in milliseconds.")
+
+
+class ReadingSerializer(_ReadingFields):
+    """A reading as the engine returns it (nothing stored)."""
 
     def to_representation(self, reading: Reading) -> dict:
         # Built directly: the fields above describe it (schema, tests check they agree),
@@ -161,26 +168,10 @@ class ReadingSerializer(serializers.Serializer):
         }
 
 
-class PredictionSerializer(serializers.Serializer):
+class PredictionSerializer(_ReadingFields):
     """A stored reading."""
 
     id = serializers.IntegerField(read_only=True)
-    digit = serializers.IntegerField(read_only=True, allow_null=True,
-                                     help_text="The digit read; null when multi is true.")
-    confidence = serializers.FloatField(
-        read_only=True, help_text="The digit's probability; for several digits, the lowest one.")
-    probabilities = serializers.ListField(
-        child=serializers.FloatField(), allow_null=True, read_only=True,
-        help_text="The ten probabilities of a single reading; null when multi is true.")
-    digits = DigitSerializer(many=True, read_only=True, help_text="Each digit read, left to right.")
-    number = serializers.CharField(read_only=True, help_text="The digits read, left to right.")
-    multi = serializers.BooleanField(read_only=True)
-    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True)
-    uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
-    width = serializers.IntegerField(read_only=True, help_text="Width of the received picture, in pixels.")
-    height = serializers.IntegerField(read_only=True, help_text="Height of the received picture, in pixels.")
-    model_version = serializers.CharField(read_only=True)
-    duration_ms = serializers.FloatField(read_only=True, help_text="Time the engine took, in milliseconds.")
     correct_label = serializers.CharField(
         read_only=True, allow_null=True,
         help_text="The digits the picture really shows, as its owner or a reviewer says; null until then.")

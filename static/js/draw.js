@@ -251,6 +251,16 @@
     return { x: (canvas.width - w) / 2, y: (canvas.height - h) / 2, w: w, h: h };
   }
 
+  /* state.image for a loaded picture: the file as it came, and where it sits on the canvas. */
+  function addedPicture(loaded, blob, name) {
+    var width = loaded.el.naturalWidth;
+    var height = loaded.el.naturalHeight;
+    return {
+      el: loaded.el, blob: blob, name: name || "picture", url: loaded.url,
+      width: width, height: height, rect: fitRect(width, height)
+    };
+  }
+
   function addImage(file) {
     hideError();
     if (!file) return Promise.resolve();
@@ -264,14 +274,10 @@
       return Promise.resolve();
     }
     return loadImage(file).then(function (loaded) {
-      var el = loaded.el;
-      if (!el.naturalWidth || !el.naturalHeight) throw new Error("empty");
+      if (!loaded.el.naturalWidth || !loaded.el.naturalHeight) throw new Error("empty");
       if (!isEmpty()) state.cleared = { strokes: state.strokes, image: state.image };
       state.strokes = [];
-      state.image = {
-        el: el, blob: file, name: file.name || "picture", url: loaded.url,
-        width: el.naturalWidth, height: el.naturalHeight, rect: fitRect(el.naturalWidth, el.naturalHeight)
-      };
+      state.image = addedPicture(loaded, file, file.name);
       setStatus("Picture added. Draw over it if you like, then press Predict.");
       changed();
     }).catch(function () {
@@ -700,11 +706,8 @@
     if (data.image && data.image.dataUrl) {
       fetch(data.image.dataUrl).then(function (r) { return r.blob(); }).then(function (blob) {
         return loadImage(blob).then(function (loaded) {
-          state.image = {
-            el: loaded.el, blob: blob, name: data.image.name || "picture", url: loaded.url, dataUrl: data.image.dataUrl,
-            width: loaded.el.naturalWidth, height: loaded.el.naturalHeight,
-            rect: fitRect(loaded.el.naturalWidth, loaded.el.naturalHeight)
-          };
+          state.image = addedPicture(loaded, blob, data.image.name);
+          state.image.dataUrl = data.image.dataUrl; // no second FileReader pass to save it again
         });
       }).catch(function () { /* the picture did not survive: keep the strokes */ }).then(done);
     } else {

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ml.synth import digits_png
+from tests.pages.pictures import blank_png, digits_png
 
 PREDICTIONS = "/api/v1/predictions/"
 READINGS = "/api/v1/readings/"
@@ -36,14 +35,12 @@ def _fresh_cache(db):
 @pytest.fixture(scope="session")
 def png():
     """Drawings as the drawing page exports them (black on white), and a blank canvas."""
-    blank = io.BytesIO()
-    Image.new("RGB", (280, 280), "white").save(blank, format="PNG")
     return {
         "7": digits_png("7"),
         "4": digits_png("4"),
         "0": digits_png("0"),
         "407": digits_png("407"),  # three digits drawn apart
-        "blank": blank.getvalue(),
+        "blank": blank_png(),
     }
 
 

@@ -213,6 +213,24 @@ def test_draw_predict_upload_read_a_number_then_history_correct_delete(page):
     assert page.js_errors == []
 
 
+def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(page):
+    User.objects.create_user("rae", "", PASSWORD)
+    log_in(page, "rae")
+    four = digits_png("4")
+    page.set_input_files("#file", files=[{"name": "four.png", "mimeType": "image/png", "buffer": four}])
+    page.locator("#status", has_text="Picture added").wait_for()
+    page.wait_for_function("() => Object.keys(sessionStorage).some("
+                           "k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)")
+    page.reload()
+    page.locator("#status", has_text="from before is back").wait_for()
+    page.click("#predict")
+    wait_for_saved_reading(page)
+    reading = Prediction.objects.get()
+    assert (reading.source, reading.number) == ("upload", "4")
+    assert (reading.width, reading.height) == Image.open(io.BytesIO(four)).size  # the file, not the canvas
+    assert page.js_errors == []
+
+
 # A phone ----------------------------------------------------------------------------------------
 
 
