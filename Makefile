@@ -49,8 +49,9 @@ browser:
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# MNIST plus the other writers and the non-digits in ../shared/datasets; TRAIN_ARGS=--quick for a short run.
 train: install
-	$(PY) manage.py train_model --data ../shared/datasets/mnist
+	$(PY) manage.py train_model --data ../shared/datasets/mnist $(TRAIN_ARGS)
 
 evaluate: install
 	$(PY) manage.py evaluate_model --data ../shared/datasets/mnist

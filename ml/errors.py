@@ -27,3 +27,8 @@ class ImageTooLarge(ImageError):
 
 class NoDigitFound(ImageError):
     message = "No digit found: the picture is blank or has no ink."
+
+
+class NotADigit(ImageError):
+    message = ("That doesn't look like a digit: draw or send one digit (0-9), or a number. "
+               "If it is one, read it anyway.")

@@ -17,6 +17,11 @@ import numpy as np
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 CARD_NAME = "model_card.json"
+# For a card that chose none from data (see ml.calibrate): the digit's probability
+# below which a reading is flagged, and the "not a digit" probability at which a
+# mark is refused.
+UNCERTAIN_BELOW = 0.8
+REFUSE_AT = 0.5
 
 
 class ModelUnavailable(RuntimeError):
@@ -36,10 +41,44 @@ class DigitModel:
     def version(self) -> str:
         return self.card["version"]
 
+    @property
+    def temperature(self) -> float:
+        return float(self.card.get("calibration", {}).get("temperature", 1.0))
+
+    @property
+    def uncertain_below(self) -> float:
+        return float(self.card.get("thresholds", {}).get("uncertain_below", UNCERTAIN_BELOW))
+
+    @property
+    def refuse_at(self) -> float:
+        return float(self.card.get("thresholds", {}).get("refuse_at", REFUSE_AT))
+
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """(n, 28, 28) floats in 0..1, white ink on black -> (n, 10) probabilities."""
+        """(n, 28, 28) floats in 0..1, white ink on black -> (n, 10 or 11) calibrated probabilities.
+
+        An eleventh column, where the model has one, is "not a digit".
+        """
+        return calibrate(self.predict_raw(images), self.temperature)
+
+    def predict_raw(self, images: np.ndarray) -> np.ndarray:
+        """The network's own softmax, before calibration: what a temperature is fitted to."""
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
         return self._session.run(None, {self._input: batch})[0]
+
+
+def calibrate(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature scaling of softmax outputs: softmax(log p / T), rows summing to 1.
+
+    log p is the logits less a constant per row, so this is the usual
+    softmax(logits / T) without exporting the logits.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if temperature == 1.0:
+        return p / p.sum(axis=-1, keepdims=True)
+    logits = np.log(np.maximum(p, 1e-30)) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def read_card(artifacts_dir: Path = ARTIFACTS_DIR) -> dict:

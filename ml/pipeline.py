@@ -15,45 +15,86 @@ import numpy as np
 from PIL import Image
 
 from ml import segment
+from ml.errors import NotADigit
+from ml.model import UNCERTAIN_BELOW as DEFAULT_UNCERTAIN_BELOW
 from ml.model import DigitModel, get_model
-from ml.preprocess import decode, extract_ink, flatten, grey_of, is_opaque, opaque_grey, to_grey, to_mnist
+from ml.preprocess import (Ink, decode, extract_ink, flatten, grey_of, is_opaque, opaque_grey, to_grey,
+                           to_mnist)
 
-# Below this top-1 probability a digit is flagged for the owner or a reviewer.
-UNCERTAIN_BELOW = 0.8
 # The stored copy of the input: large enough to check a reading by eye.
 STORED_SIDE = 1024
 # zlib's fastest level: a noisy photo barely compresses anyway, and level 3
 # costs a third more time for files about 10% smaller.
 PNG_COMPRESS_LEVEL = 1
+# The default threshold, for callers that show it; each model's card has its own (DigitModel.uncertain_below).
+UNCERTAIN_BELOW = DEFAULT_UNCERTAIN_BELOW
+
+# A mark lower than this share of its line's median height is punctuation, not a digit.
+SMALL_MARK = 0.4
+
+Box = tuple[int, int, int, int]  # (x, y, w, h) in the decoded picture's pixels
 
 
 @dataclass(frozen=True)
 class DigitReading:
     digit: int
-    confidence: float
-    probabilities: tuple[float, ...]  # 10 values summing to 1
-    box: tuple[int, int, int, int]  # (x, y, w, h) in the decoded picture's pixels
-    uncertain: bool
+    confidence: float  # the probability that this is ``digit``: probabilities[digit] * (1 - not_digit)
+    probabilities: tuple[float, ...]  # 10 values summing to 1: which digit, if it is one
+    box: Box
+    uncertain: bool  # confidence below the model's threshold
+    not_digit: float = 0.0  # the probability that this mark is no digit at all
 
     def as_dict(self) -> dict:
         """Plain JSON types: how a digit is stored and sent."""
         return {"digit": self.digit, "confidence": self.confidence, "probabilities": list(self.probabilities),
-                "box": list(self.box), "uncertain": self.uncertain}
+                "box": list(self.box), "uncertain": self.uncertain, "not_digit": self.not_digit}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Ink in a number that is not a digit (a dash, a colon, a comma): left out of it."""
+
+    box: Box
+    not_digit: float
+
+    def as_dict(self) -> dict:
+        return {"box": list(self.box), "not_digit": self.not_digit}
+
+
+@dataclass(frozen=True)
+class Line:
+    digits: tuple[DigitReading, ...]  # left to right
+    box: Box
+
+    @property
+    def number(self) -> str:
+        return "".join(str(d.digit) for d in self.digits)
+
+    def as_dict(self) -> dict:
+        return {"number": self.number, "box": list(self.box), "digits": [d.as_dict() for d in self.digits]}
 
 
 @dataclass(frozen=True)
 class Reading:
-    digits: tuple[DigitReading, ...]  # left to right
+    lines: tuple[Line, ...]  # top to bottom; one line for a single digit
     multi: bool
     width: int  # of the decoded picture, after EXIF rotation
     height: int
     model_version: str
     duration_ms: float
     png: bytes  # what is stored: an opaque PNG as received, else re-encoded flattened and capped
+    ignored: tuple[Mark, ...] = ()  # marks left out of the number (multi only)
+    forced: bool = False  # read with force=True although the engine found no digit
+    separate_digits: int = 1  # separate digits seen in a one-digit reading (more than 1: it was a number)
+
+    @property
+    def digits(self) -> tuple[DigitReading, ...]:
+        """Every digit read, left to right and line by line."""
+        return tuple(d for line in self.lines for d in line.digits)
 
     @property
     def number(self) -> str:
-        return "".join(str(d.digit) for d in self.digits)
+        return " ".join(line.number for line in self.lines)
 
     @property
     def digit(self) -> int | None:
@@ -72,9 +113,23 @@ class Reading:
     def uncertain(self) -> bool:
         return any(d.uncertain for d in self.digits)
 
+    @property
+    def notice(self) -> str | None:
+        """A sentence for what the answer alone would hide."""
+        if self.separate_digits > 1:
+            return (f"This picture seems to show {self.separate_digits} separate digits, read here as one: "
+                    "read it as a number to get them all.")
+        if self.forced:
+            return "This does not look like a digit; it was read anyway, as you asked."
+        return None
 
-def read(data: bytes, *, multi: bool, model: DigitModel | None = None) -> Reading:
-    """Read one digit (``multi=False``: all the ink is one digit) or a line of digits."""
+
+def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bool = False) -> Reading:
+    """Read one digit (``multi=False``: all the ink is one digit) or every number in the picture.
+
+    Raises NotADigit when the ink is no digit (in a number: when none of its
+    marks is one), unless ``force`` asks for the best digit all the same.
+    """
     started = time.perf_counter()
     model = model or get_model()
     image = decode(data)
@@ -83,36 +138,105 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None) -> Readin
     else:
         pixels = flatten(image)
         grey, png = grey_of(pixels), _stored_png(pixels)
-    segments = _segments(grey, multi)
-    probabilities = model.predict(np.stack([to_mnist(s.mask) for s in segments]))
-    digits = tuple(_digit_reading(p, s.box) for p, s in zip(probabilities, segments))
+    ink = extract_ink(grey)
+    if multi:
+        lines, ignored, forced = _read_lines(ink, model, force)
+        separate = 1
+    else:
+        lines, forced, separate = _read_whole(ink, model, force)
+        ignored = ()
     height, width = grey.shape
-    return Reading(digits=digits, multi=multi, width=width, height=height,
-                   model_version=model.version, duration_ms=(time.perf_counter() - started) * 1000, png=png)
+    return Reading(lines=lines, multi=multi, width=width, height=height, model_version=model.version,
+                   duration_ms=(time.perf_counter() - started) * 1000, png=png, ignored=ignored,
+                   forced=forced, separate_digits=separate)
+
+
+def _read_whole(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, ...], bool, int]:
+    """All the ink as one digit; the separate marks are read too, to say when it was a number."""
+    whole = segment.whole(ink)
+    parts = [s for line in segment.lines(ink) for s in line]  # separate marks: touching ones are one digit
+    segments = [whole] + (parts if len(parts) > 1 else [])
+    readings = _digit_readings(model, segments)
+    digit = readings[0]
+    separate = max(1, sum(r.not_digit < model.refuse_at and not r.uncertain for r in readings[1:]))
+    # Several sure digits squeezed into one rarely look like a digit: that is said, not refused.
+    forced = digit.not_digit >= model.refuse_at and separate == 1
+    if forced and not force:
+        raise NotADigit()
+    return (Line(digits=(digit,), box=digit.box),), forced, separate
+
+
+def _read_lines(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, ...], tuple[Mark, ...], bool]:
+    """Every line's digits; marks that are no digit are set aside, unless nothing else is left."""
+    found = segment.lines(ink, _sureness(model))
+    readings = iter(_digit_readings(model, [s for line in found for s in line]))
+    per_line = [[next(readings) for _ in line] for line in found]
+    if not any(r.not_digit < model.refuse_at for line in per_line for r in line):
+        if not force:
+            raise NotADigit()
+        return tuple(_line(line) for line in per_line), (), True
+    lines, ignored = [], []
+    for line in per_line:
+        kept = [r for r in line if _is_digit(r, line, model)]
+        ignored += [Mark(box=r.box, not_digit=r.not_digit) for r in line if r not in kept]
+        if kept:
+            lines.append(_line(kept))
+    return tuple(lines), tuple(ignored), False
+
+
+def _is_digit(reading: DigitReading, line: list[DigitReading], model: DigitModel) -> bool:
+    """Neither refused by the model nor much smaller than the digits of its line.
+
+    The model sees every mark scaled to the same 20 px, so a comma or a full
+    stop looks to it like a 1 or a 0; beside its line's digits it is tiny.
+    """
+    median = float(np.median([r.box[3] for r in line]))
+    return reading.not_digit < model.refuse_at and reading.box[3] >= SMALL_MARK * median
+
+
+def _line(digits: list[DigitReading]) -> Line:
+    left = min(d.box[0] for d in digits)
+    top = min(d.box[1] for d in digits)
+    right = max(d.box[0] + d.box[2] for d in digits)
+    bottom = max(d.box[1] + d.box[3] for d in digits)
+    return Line(digits=tuple(digits), box=(left, top, right - left, bottom - top))
 
 
 def model_inputs(data: bytes, *, multi: bool) -> np.ndarray:
-    """The (n, 28, 28) uint8 digits the model sees for a picture, left to right.
+    """The (n, 28, 28) uint8 digits the model sees for a picture, line by line, left to right.
 
     With the digits a person says the picture shows, they are training data
     in MNIST's own form: how corrections become a better model.
     """
-    segments = _segments(to_grey(decode(data)), multi)
+    ink = extract_ink(to_grey(decode(data)))
+    segments = [s for line in segment.lines(ink, lambda masks: _sureness(get_model())(masks)) for s in line] if multi \
+        else [segment.whole(ink)]
     return np.stack([np.round(to_mnist(s.mask) * 255).astype(np.uint8) for s in segments])
 
 
-def _segments(grey: np.ndarray, multi: bool) -> list[segment.Segment]:
-    ink = extract_ink(grey)
-    return segment.split(ink) if multi else [segment.whole(ink)]
+def _sureness(model: DigitModel) -> segment.Score:
+    """How sure the model is that each mask is a digit (its top digit's probability): how
+    segment.lines chooses where to split digits that touch."""
+    def score(masks: list[np.ndarray]) -> np.ndarray:
+        return model.predict(np.stack([to_mnist(m) for m in masks]))[:, :10].max(axis=1)
+    return score
 
 
-def _digit_reading(probabilities: np.ndarray, box: tuple[int, int, int, int]) -> DigitReading:
+def _digit_readings(model: DigitModel, segments: list[segment.Segment]) -> list[DigitReading]:
+    probabilities = model.predict(np.stack([to_mnist(s.mask) for s in segments]))
+    return [digit_reading(p, s.box, model.uncertain_below) for p, s in zip(probabilities, segments)]
+
+
+def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float) -> DigitReading:
+    """One row of the model's (calibrated) output as a reading; an 11th column is "not a digit"."""
     p = probabilities.astype(np.float64)
     p /= p.sum()  # float32 softmax sums to 1 only within ~1e-6
-    digit = int(np.argmax(p))
-    confidence = float(p[digit])
-    return DigitReading(digit=digit, confidence=confidence, probabilities=tuple(float(v) for v in p),
-                        box=box, uncertain=confidence < UNCERTAIN_BELOW)
+    not_digit = float(p[10]) if len(p) > 10 else 0.0
+    conditional = p[:10] / max(1.0 - not_digit, 1e-30)
+    digit = int(np.argmax(conditional))
+    confidence = float(conditional[digit] * (1.0 - not_digit))
+    return DigitReading(digit=digit, confidence=confidence, probabilities=tuple(float(v) for v in conditional),
+                        box=box, uncertain=confidence < uncertain_below, not_digit=not_digit)
 
 
 def _storable_as_received(image: Image.Image) -> bool:

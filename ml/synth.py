@@ -6,6 +6,10 @@ digit (several common forms: 7 with or without a crossbar, open and closed 4,
 1 with or without a flag and base), jittered, slanted and scaled per sample,
 then drawn as a canvas picture, a photo of paper, or a line of digits. The
 same seed always gives the same pictures.
+
+Beyond single digits and lines: pages of several lines, numbers whose digits
+touch or cross, and numbers with marks (a dash, a colon, a slash, a comma)
+between groups of digits, which their labels leave out.
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ import numpy as np
 from PIL import Image
 
 Stroke = np.ndarray  # (n, 2) float points, x right, y down, digit height 1
-KINDS = ("canvas", "paper", "line")
+KINDS = ("canvas", "paper", "line", "page", "touching", "marks")
 CANVAS_SIDE = 280
 
 
 class Sample(NamedTuple):
     data: bytes  # an encoded picture (PNG or JPEG)
-    label: str  # the digits it shows, left to right
+    label: str  # the digits it shows, left to right (a page: each line's, joined by one space)
     kind: str  # one of KINDS
 
 
@@ -315,6 +319,153 @@ def digit_line(rng: np.random.Generator, count: int | None = None, size: tuple[i
     return Sample(data, label, "line")
 
 
+# Pages, touching digits, marks ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkGlyph:
+    """A mark that is no digit ("-", ":", "/", ","), drawn like a Glyph (draw() takes both)."""
+
+    mark: str
+    x: float  # left edge of the drawn ink, px
+    y: float  # top of the digits it sits between, px
+    height: float  # of those digits, px
+    brush: int
+    size: float = 1.0  # scale of the mark
+
+    def strokes(self) -> list[Stroke]:
+        h, r = self.height, self.brush / 2
+        if self.mark == "-":
+            length = 0.3 * h * self.size
+            strokes = [_poly((0, 0.5 * h), (length, 0.48 * h))]
+        elif self.mark == ":":
+            dot = max(1.0, 0.04 * h * self.size)
+            strokes = [_poly((0, 0.3 * h), (dot, 0.3 * h + dot)), _poly((0, 0.75 * h), (dot, 0.75 * h + dot))]
+        elif self.mark == "/":
+            # leaning about 40 degrees, as the iPad writer's slashes do (25-54, median 39):
+            # steeper, a slash is a 1 to a person too
+            strokes = [_poly((0, h), (0.8 * h * self.size, 0.05 * h))]
+        elif self.mark == ",":
+            strokes = [_poly((0.06 * h, 0.9 * h), (0.07 * h, 1.0 * h), (0, 1.15 * h))]
+        else:
+            raise ValueError(f"no such mark: {self.mark!r}")
+        left = min(float(s[:, 0].min()) for s in strokes)
+        return [s - (left, 0) + (self.x + r, self.y) for s in strokes]
+
+    def extent(self) -> tuple[float, float]:
+        points = np.concatenate(self.strokes())
+        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)  # type: ignore[return-value]
+
+
+MARKS = "-:/,"
+
+
+def _picture(coverage: np.ndarray, rng: np.random.Generator, photo: bool | None = None) -> bytes:
+    """A canvas drawing, or (40% of the time, or as ``photo`` says) a photo of paper."""
+    photo = rng.uniform() < 0.4 if photo is None else photo
+    return paper_picture(coverage, rng) if photo else canvas_picture(coverage, rng)
+
+
+def _number(rng: np.random.Generator, items: str, base: float, brush: int, x: float, y: float,
+            drift: float = 0.0) -> tuple[list, float]:
+    """Digits (and marks) side by side from (x, y), not touching; the line drifts ``drift``
+    px down per px right. Returns the glyphs and where the next one would start."""
+    glyphs: list = []
+    for item in items:
+        top = y + drift * (x - glyphs[0].x if glyphs else 0.0)  # of the line, here
+        if item in MARKS:
+            x += rng.uniform(0.05, 0.2) * base
+            mark = MarkGlyph(item, x=x, y=top, height=base, brush=brush, size=float(rng.uniform(0.7, 1.3)))
+            glyphs.append(mark)
+            x += mark.extent()[0] + rng.uniform(0.1, 0.25) * base
+            continue
+        glyph = random_glyph(rng, item, base * rng.uniform(0.85, 1.15), brush)
+        w, h = glyph.extent()
+        glyphs.append(replace(glyph, x=x, y=top + (base - h) / 2 + rng.uniform(-0.05, 0.05) * base))
+        x += w + rng.uniform(0.1, 0.3) * base
+    return glyphs, x
+
+
+def _canvas_for(glyphs: list, margin: float) -> tuple[list, tuple[int, int]]:
+    """The glyphs moved to leave ``margin`` px around their ink, and the picture's size."""
+    points = np.concatenate([np.concatenate(g.strokes()) for g in glyphs])
+    brush = max(g.brush for g in glyphs)
+    left, top = points.min(axis=0) - brush / 2
+    right, bottom = points.max(axis=0) + brush / 2
+    moved = [replace(g, x=g.x - left + margin, y=g.y - top + margin) for g in glyphs]
+    return moved, (int(right - left + 2 * margin), int(bottom - top + 2 * margin))
+
+
+def page(rng: np.random.Generator) -> Sample:
+    """2-3 lines of 1-8 digits each, one under the other, lines slightly drifting."""
+    count = int(rng.integers(2, 4))
+    base = rng.uniform(50, 140)
+    brush = int(max(3, base * rng.uniform(0.06, 0.12)))
+    pitch = base * rng.uniform(1.35, 1.9)
+    glyphs, labels = [], []
+    for i in range(count):
+        label = "".join(str(d) for d in rng.integers(0, 10, int(rng.integers(1, 9))))
+        indent = rng.uniform(0, 1.5) * base
+        line, _ = _number(rng, label, base, brush, indent, i * pitch, drift=float(rng.uniform(-0.05, 0.05)))
+        glyphs += line
+        labels.append(label)
+    glyphs, size = _canvas_for(glyphs, rng.uniform(0.15, 0.5) * base)
+    return Sample(_picture(draw(glyphs, size), rng), " ".join(labels), "page")
+
+
+def touching(rng: np.random.Generator) -> Sample:
+    """2-4 digits in a row, neighbours touching or crossing (at least one pair; most of them)."""
+    label = "".join(str(d) for d in rng.integers(0, 10, int(rng.integers(2, 5))))
+    base = rng.uniform(80, 200)
+    brush = int(max(3, base * rng.uniform(0.06, 0.12)))
+    touch = rng.uniform(size=len(label) - 1) < 0.75
+    touch[rng.integers(len(touch))] = True
+    glyphs: list[Glyph] = []
+    for i, digit in enumerate(label):
+        glyph = random_glyph(rng, digit, base * rng.uniform(0.9, 1.1), brush)
+        w, h = glyph.extent()
+        glyph = replace(glyph, y=(base - h) / 2 + rng.uniform(-0.04, 0.04) * base)
+        if not glyphs:
+            glyphs.append(replace(glyph, x=brush))
+            continue
+        previous = glyphs[-1]
+        if touch[i - 1]:
+            x = touching_x(previous, glyph, crossing=rng.uniform(0.0, 0.7) * brush)
+        else:
+            x = previous.x + previous.extent()[0] + rng.uniform(0.1, 0.3) * base
+        glyphs.append(replace(glyph, x=x))
+    glyphs, size = _canvas_for(glyphs, rng.uniform(0.15, 0.4) * base)
+    return Sample(_picture(draw(glyphs, size), rng), label, "touching")
+
+
+def touching_x(previous: Glyph, glyph: Glyph, crossing: float) -> float:
+    """Where ``glyph`` starts so that its ink meets ``previous``'s and goes ``crossing`` px further."""
+    top = int(min(previous.y, glyph.y)) - glyph.brush
+    height = int(max(previous.y + previous.extent()[1], glyph.y + glyph.extent()[1])) - top + 2 * glyph.brush
+    first = draw([replace(previous, x=0.0, y=previous.y - top)],
+                 (int(previous.extent()[0]) + 2 * previous.brush, height)) > 0.5
+    second = draw([replace(glyph, x=0.0, y=glyph.y - top)], (int(glyph.extent()[0]) + 2 * glyph.brush, height)) > 0.5
+    rows = first.any(axis=1) & second.any(axis=1)
+    if not rows.any():  # nothing at the same height: boxes overlapping is the best there is
+        return previous.x + previous.extent()[0] - crossing
+    rightmost = first.shape[1] - 1 - np.argmax(first[:, ::-1], axis=1)
+    leftmost = np.argmax(second, axis=1)
+    meet = float(np.max((rightmost - leftmost)[rows]))  # glyph's x, relative to previous's, where they meet
+    return previous.x + meet - crossing
+
+
+def marked_number(rng: np.random.Generator) -> Sample:
+    """2-3 groups of 1-4 digits with a mark between groups ("12-34", "12:30", "3/4", "1,234")."""
+    mark = MARKS[int(rng.integers(len(MARKS)))]
+    groups = ["".join(str(d) for d in rng.integers(0, 10, int(rng.integers(1, 5))))
+              for _ in range(int(rng.integers(2, 4)))]
+    base = rng.uniform(60, 160)
+    brush = int(max(3, base * rng.uniform(0.06, 0.12)))
+    glyphs, _ = _number(rng, mark.join(groups), base, brush, 0.0, 0.0, drift=float(rng.uniform(-0.03, 0.03)))
+    glyphs, size = _canvas_for(glyphs, rng.uniform(0.15, 0.4) * base)
+    return Sample(_picture(draw(glyphs, size), rng), "".join(groups), "marks")
+
+
 def _fit(coverage: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """The coverage map scaled (aspect kept) and centred in a (width, height) picture."""
     width, height = size
@@ -329,6 +480,7 @@ def _fit(coverage: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 GENERATORS: dict[str, Callable[[np.random.Generator], Sample]] = {
     "canvas": canvas_digit, "paper": paper_digit, "line": digit_line,
+    "page": page, "touching": touching, "marks": marked_number,
 }
 
 

@@ -13,10 +13,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from ml.pipeline import UNCERTAIN_BELOW
 from recognizer import services
 from recognizer.models import Prediction
-from recognizer.views import digit_views
+from recognizer.views import digit_views, line_views, mark_views
 
 
 class CorrectionFilter(admin.SimpleListFilter):
@@ -37,35 +36,59 @@ class CorrectionFilter(admin.SimpleListFilter):
 
 
 class ConfidenceFilter(admin.SimpleListFilter):
+    """By the flag stored with each reading: each model has its own threshold (its card's), so a
+    fixed cut on ``confidence`` would disagree with what people were shown."""
+
     title = "confidence"
     parameter_name = "confidence"
 
     def lookups(self, request, model_admin):
-        return [("low", f"Not sure (< {UNCERTAIN_BELOW:.0%})"), ("high", f"Sure (≥ {UNCERTAIN_BELOW:.0%})")]
+        return [("low", "Not sure (flagged)"), ("high", "Sure")]
 
     def queryset(self, request, queryset):
         if self.value() == "low":
-            return queryset.filter(confidence__lt=UNCERTAIN_BELOW)
+            return queryset.filter(uncertain=True)
         if self.value() == "high":
-            return queryset.filter(confidence__gte=UNCERTAIN_BELOW)
+            return queryset.filter(uncertain=False)
+        return queryset
+
+
+class RefusalFilter(admin.SimpleListFilter):
+    """Readings the engine refused as no digit and that were read anyway ("Read it anyway", force=true):
+    the ones to check first, and a source of negatives for the next model."""
+
+    title = "refusal"
+    parameter_name = "refusal"
+
+    def lookups(self, request, model_admin):
+        return [("forced", "Forced past a refusal"), ("accepted", "Not refused")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "forced":
+            return queryset.filter(forced=True)
+        if self.value() == "accepted":
+            return queryset.filter(forced=False)
         return queryset
 
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
-    list_display = ("id", "thumbnail", "number", "confidence_display", "correct_label", "reviewed", "source",
-                    "user", "created_at")
+    list_display = ("id", "thumbnail", "number", "confidence_display", "forced", "correct_label", "reviewed",
+                    "source", "user", "created_at")
     list_display_links = ("id", "thumbnail", "number")
-    list_filter = ("reviewed", CorrectionFilter, ConfidenceFilter, "source", "multi", "model_version", "created_at")
+    list_filter = ("reviewed", CorrectionFilter, ConfidenceFilter, RefusalFilter, "source", "multi", "model_version",
+                   "created_at")
     list_select_related = ("user",)
     search_fields = ("user__username", "number", "correct_label")
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ["mark_reviewed"]
-    fields = ("picture", "number", "confidence_display", "probabilities_display", "correct_label", "user", "source",
-              "multi", "model_version", "duration_ms", "created_at", "reviewed", "reviewed_by", "reviewed_at")
-    readonly_fields = ("picture", "number", "confidence_display", "probabilities_display", "user", "source", "multi",
-                       "model_version", "duration_ms", "created_at", "reviewed", "reviewed_by", "reviewed_at")
+    fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
+              "probabilities_display", "correct_label", "user", "source", "multi", "model_version", "duration_ms",
+              "created_at", "reviewed", "reviewed_by", "reviewed_at")
+    readonly_fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
+                       "probabilities_display", "user", "source", "multi", "model_version", "duration_ms",
+                       "created_at", "reviewed", "reviewed_by", "reviewed_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # readings come from the service, with their picture
@@ -82,7 +105,7 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description="confidence", ordering="confidence")
     def confidence_display(self, obj: Prediction) -> str:
         text = f"{obj.confidence:.1%}"
-        if obj.confidence < UNCERTAIN_BELOW:
+        if obj.uncertain:
             return format_html('<strong style="color:#b26a00">{} (not sure)</strong>', text)
         return text
 
@@ -91,16 +114,21 @@ class PredictionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
-        digits = [(d, "#e08a00" if d.uncertain else "#1f9d55") for d in digit_views(obj)]
+        # Digits green (orange when not sure), lines blue with their number below, ignored marks dashed grey.
+        shapes = ([(d.place, "#e08a00" if d.uncertain else "#1f9d55", "none", str(d.digit), False)
+                   for d in digit_views(obj)]
+                  + [(line.place, "#2b6cb0", "none", line.number, True) for line in line_views(obj)]
+                  + [(m.place, "#8a8a8a", "6 4", "ignored", False) for m in mark_views(obj)])
         boxes = format_html_join(
             "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
-                'vector-effect="non-scaling-stroke"/>',
-            ((*d.box, colour) for d, colour in digits),
+                'stroke-dasharray="{}" vector-effect="non-scaling-stroke"/>',
+            ((*place.box, colour, dashes) for place, colour, dashes, _, _ in shapes),
         )
         labels = format_html_join(
-            "", '<span style="position:absolute;left:{};top:{};transform:translateY(-100%);'
+            "", '<span style="position:absolute;left:{};top:{};transform:translateY({});'
                 'background:{};color:#fff;font-weight:700;padding:0 .3em">{}</span>',
-            ((d.left, d.top, colour, d.digit) for d, colour in digits),
+            ((place.left, place.bottom if below else place.top, "0" if below else "-100%", colour, text)
+             for place, colour, _, text, below in shapes),
         )
         return format_html(
             '<div style="position:relative;width:min(100%,420px);aspect-ratio:{} / {};margin-top:1.6em;'
@@ -110,6 +138,16 @@ class PredictionAdmin(admin.ModelAdmin):
             'style="position:absolute;inset:0;width:100%;height:100%">{}</svg>{}</div>'
             '<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
             obj.width, obj.height, url, obj.width, obj.height, boxes, labels, url, obj.width, obj.height,
+        )
+
+    @admin.display(description="ignored marks")
+    def ignored_display(self, obj: Prediction) -> str:
+        if not obj.ignored:
+            return "-"
+        return format_html_join(
+            ", ", "{} (box {}; {} not a digit)",
+            ((f"mark {i + 1}", " ".join(str(v) for v in m["box"]), f"{m['not_digit']:.0%}")
+             for i, m in enumerate(obj.ignored)),
         )
 
     @admin.display(description="probabilities")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from recognizer.models import Prediction, label_validator
+from recognizer.models import LABEL_MAX_LENGTH, Prediction, label_validator
 
 DIGIT_CHOICES = [("", "Any digit")] + [(str(d), str(d)) for d in range(10)]
 SOURCE_CHOICES = [("", "Any source")] + list(Prediction.Source.choices)
@@ -29,8 +29,10 @@ class CorrectionForm(forms.Form):
 
     correct_label = forms.CharField(
         label="The correct digits",
-        max_length=12,
+        max_length=LABEL_MAX_LENGTH,
         validators=[label_validator],
-        help_text="The digits the picture really shows, left to right, e.g. 7 or 2024.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="The digits the picture really shows, left to right, with one space between lines: "
+                  "e.g. 7, 2024 or 2024 17.",
+        # No inputmode="numeric": phone keypads for it have no space, which separates lines.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

@@ -7,7 +7,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-label_validator = RegexValidator(r"^[0-9]{1,12}$", "Enter the digits only, 1 to 12 of them, e.g. 7 or 2024.")
+# A number as the engine writes it and as people correct it: digits, with one space
+# between the numbers of separate lines ("2024 17"), at most LABEL_MAX_LENGTH
+# characters. The one definition of a label, used by the model, the page's form,
+# the API and the services; the length is in the pattern too, so the validator
+# alone is the whole rule. \Z, not $, so a trailing newline is not let through.
+LABEL_MAX_LENGTH = 64
+LABEL_MESSAGE = ("Enter digits only, with one space between the numbers of separate lines "
+                 f"(at most {LABEL_MAX_LENGTH} characters), e.g. 7, 2024 or 2024 17.")
+label_validator = RegexValidator(rf"\A(?=.{{1,{LABEL_MAX_LENGTH}}}\Z)[0-9]+(?: [0-9]+)*\Z", LABEL_MESSAGE)
 
 
 def _image_path(instance: "Prediction", filename: str) -> str:
@@ -16,7 +24,12 @@ def _image_path(instance: "Prediction", filename: str) -> str:
 
 
 class Prediction(models.Model):
-    """One reading of one picture, kept for its owner."""
+    """One reading of one picture, kept for its owner.
+
+    The reading's fields have the names and JSON forms of the engine's Reading
+    (see recognizer.readings.reading_as_dict), so a reading is stored and sent
+    the same way.
+    """
 
     class Source(models.TextChoices):
         DRAW = "draw", "Drawn"
@@ -33,11 +46,24 @@ class Prediction(models.Model):
     digit = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Top digit of a single reading.")
     confidence = models.FloatField(help_text="The digit's probability; for several digits, the lowest one.")
     probabilities = models.JSONField(null=True, blank=True, help_text="Ten probabilities of a single reading.")
-    digits = models.JSONField(default=list, help_text="[{digit, confidence, probabilities, box: [x, y, w, h]}]")
-    number = models.CharField(max_length=12, help_text="The digits read, left to right.")
+    digits = models.JSONField(default=list, help_text="Every digit, line by line, left to right: "
+                                                      "[{digit, confidence, probabilities, box, uncertain, "
+                                                      "not_digit}]")
+    lines = models.JSONField(default=list, help_text="Top to bottom: [{number, box, digits: [...]}]")
+    ignored = models.JSONField(default=list, help_text="Marks left out of the number: [{box, not_digit}]")
+    number = models.CharField(max_length=LABEL_MAX_LENGTH,
+                              help_text="The digits read, left to right; one space between lines.")
+    uncertain = models.BooleanField(default=False, help_text="Any digit below the model's confidence threshold.")
+    forced = models.BooleanField("forced past a refusal", default=False,
+                                 help_text="The engine said this is no digit; it was read anyway, as asked.")
+    separate_digits = models.PositiveSmallIntegerField(
+        default=1, help_text="Separate digits seen in a one-digit reading (more than 1: it was a number).")
+    # Null rather than "": it is the engine's sentence or None, and the API sends it as such.
+    notice = models.TextField(null=True, blank=True, help_text="What the answer alone would hide, as told.")
     model_version = models.CharField(max_length=64)
     duration_ms = models.FloatField()
-    correct_label = models.CharField(max_length=12, null=True, blank=True, validators=[label_validator])
+    correct_label = models.CharField(max_length=LABEL_MAX_LENGTH, null=True, blank=True,
+                                     validators=[label_validator])
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
@@ -49,11 +75,6 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def uncertain(self) -> bool:
-        """Any digit below the engine's confidence threshold (flagged when it was read)."""
-        return any(d["uncertain"] for d in self.digits)
 
     @property
     def is_correct(self) -> bool | None:

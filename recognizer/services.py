@@ -17,6 +17,7 @@ from django.utils import timezone
 from ml.errors import ImageError
 from ml.pipeline import Reading, model_inputs, read
 from recognizer.models import Prediction, label_validator
+from recognizer.readings import reading_as_dict
 from recognizer.selectors import prediction_list_reviewed_corrections
 
 logger = logging.getLogger(__name__)
@@ -43,32 +44,28 @@ class UploadTooLarge(ImageError):
                          "Send a smaller picture.")
 
 
-def image_read(*, image: bytes, multi: bool) -> Reading:
-    """Read a picture without storing anything (live preview while drawing)."""
+def image_read(*, image: bytes, multi: bool, force: bool = False) -> Reading:
+    """Read a picture without storing anything (live preview while drawing).
+
+    ``force`` reads the best digit even where the engine says the picture is
+    no digit (ml.errors.NotADigit otherwise): the person's "read it anyway".
+    """
     if len(image) > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
         raise UploadTooLarge(len(image))
-    return read(image, multi=multi)
+    return read(image, multi=multi, force=force)
 
 
-def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, source: str) -> Prediction:
-    """Read a picture and store the reading with the picture, or store nothing."""
+def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, source: str,
+                      force: bool = False) -> Prediction:
+    """Read a picture and store the reading with the picture, or store nothing.
+
+    A refusal (blank, not a digit, unreadable) raises before anything is
+    written; a forced reading is stored with ``forced`` set, so staff can find it.
+    """
     if source not in Prediction.Source.values:
         raise ValidationError({"source": f"Unknown source {source!r}; use one of {', '.join(Prediction.Source.values)}."})
-    reading = image_read(image=image, multi=multi)
-    prediction = Prediction(
-        user=user,
-        source=source,
-        multi=multi,
-        width=reading.width,
-        height=reading.height,
-        digit=reading.digit,
-        confidence=reading.confidence,
-        probabilities=list(reading.probabilities) if reading.probabilities is not None else None,
-        digits=[d.as_dict() for d in reading.digits],
-        number=reading.number,
-        model_version=reading.model_version,
-        duration_ms=reading.duration_ms,
-    )
+    reading = image_read(image=image, multi=multi, force=force)
+    prediction = Prediction(user=user, source=source, **reading_as_dict(reading))
     prediction.image.save("input.png", ContentFile(reading.png), save=False)
     try:
         with transaction.atomic():
@@ -120,8 +117,10 @@ class CorrectionsExport:
 def corrections_export(*, path: Path) -> CorrectionsExport:
     """Write the reviewed readings as labelled 28x28 digits, for ``ml.train --extra``.
 
-    Each stored picture is cut into digits exactly as the model saw it; a
-    reading whose number of digits found differs from its label's is skipped,
+    Each stored picture is cut into digits exactly as the model saw it, line
+    by line; the label's spaces only separate lines, so its digits are paired
+    with them in order. A reading whose number of pieces of ink differs from its
+    label's digits (a mark left out of the number counts as a piece) is skipped,
     since its digits cannot be paired with the right labels.
     """
     images, labels, skipped, readings = [], [], [], 0
@@ -131,11 +130,12 @@ def corrections_export(*, path: Path) -> CorrectionsExport:
                 digits = model_inputs(stored.read(), multi=prediction.multi)
         except (OSError, ImageError):
             digits = None
-        if digits is None or len(digits) != len(prediction.correct_label):
+        label = prediction.correct_label.replace(" ", "")
+        if digits is None or len(digits) != len(label):
             skipped.append(prediction.pk)
             continue
         images.append(digits)
-        labels.extend(int(c) for c in prediction.correct_label)
+        labels.extend(int(c) for c in label)
         readings += 1
     if images:
         np.savez_compressed(path, x=np.concatenate(images), y=np.array(labels, np.uint8))

@@ -26,6 +26,7 @@ from PIL import Image
 from recognizer import selectors, services
 from recognizer.forms import CorrectionForm, HistoryFilterForm
 from recognizer.models import Prediction
+from recognizer.readings import CLOSE_WITHIN, runner_up
 
 HISTORY_PAGE_SIZE = 24
 THUMBNAIL_SIDE = 240
@@ -57,22 +58,57 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A box over a stored picture: in its pixels for the SVG, and its corner as % of it for a label."""
+
+    box: tuple[int, int, int, int]
+    left: str
+    top: str
+    bottom: str  # of the box's lower edge, for a label below it (a line's number)
+    label_inside: bool  # a box at the top edge gets its label inside it
+
+
+def _placed(prediction: Prediction, box) -> Placed:
+    x, y, w, h = (int(v) for v in box)
+    width, height = max(prediction.width, 1), max(prediction.height, 1)
+    return Placed(box=(x, y, w, h), left=f"{100 * x / width:.3f}%", top=f"{100 * y / height:.3f}%",
+                  bottom=f"{100 * (y + h) / height:.3f}%", label_inside=y < 0.1 * height)
+
+
+@dataclass(frozen=True)
 class DigitView:
-    """One digit of a stored reading, ready for a page (detail, admin): its box as % of the picture."""
+    """One digit of a stored reading, ready for a page (detail, admin)."""
 
     index: int
     digit: int
     confidence: float
     uncertain: bool
+    maybe: int | None  # the runner-up, when it is close (recognizer.readings.runner_up)
     bars: list[Bar]
-    box: tuple[int, int, int, int]
-    left: str
-    top: str
-    label_inside: bool  # a box at the top edge gets its label inside it
+    place: Placed
 
     @property
     def confidence_percent(self) -> str:
         return _percent(self.confidence)
+
+
+@dataclass(frozen=True)
+class LineView:
+    index: int
+    number: str
+    place: Placed
+
+
+@dataclass(frozen=True)
+class MarkView:
+    """A mark left out of the number: drawn apart (dashed, grey, "ignored")."""
+
+    not_digit: float
+    place: Placed
+
+    @property
+    def not_digit_percent(self) -> str:
+        return _percent(self.not_digit)
 
 
 def _bars(probabilities: list[float] | None) -> list[Bar]:
@@ -83,17 +119,28 @@ def _bars(probabilities: list[float] | None) -> list[Bar]:
 
 
 def digit_views(prediction: Prediction) -> list[DigitView]:
-    views = []
-    for index, d in enumerate(prediction.digits or []):
-        x, y, w, h = (int(v) for v in d["box"])
-        views.append(DigitView(
-            index=index + 1, digit=int(d["digit"]), confidence=float(d["confidence"]),
-            uncertain=d["uncertain"], bars=_bars(d.get("probabilities")),
-            box=(x, y, w, h),
-            left=f"{100 * x / max(prediction.width, 1):.3f}%", top=f"{100 * y / max(prediction.height, 1):.3f}%",
-            label_inside=y < 0.1 * prediction.height,
-        ))
-    return views
+    return [DigitView(index=index + 1, digit=int(d["digit"]), confidence=float(d["confidence"]),
+                      uncertain=d["uncertain"], maybe=runner_up(d.get("probabilities")),
+                      bars=_bars(d.get("probabilities")), place=_placed(prediction, d["box"]))
+            for index, d in enumerate(prediction.digits or [])]
+
+
+def line_views(prediction: Prediction) -> list[LineView]:
+    """Each line's box and number, when there are several lines.
+
+    One line is the whole number, already shown as the reading: its box would
+    only frame the digits' own boxes a second time.
+    """
+    lines = prediction.lines or []
+    if len(lines) < 2:
+        return []
+    return [LineView(index=i + 1, number=line["number"], place=_placed(prediction, line["box"]))
+            for i, line in enumerate(lines)]
+
+
+def mark_views(prediction: Prediction) -> list[MarkView]:
+    return [MarkView(not_digit=float(m["not_digit"]), place=_placed(prediction, m["box"]))
+            for m in prediction.ignored or []]
 
 
 def _get_own(request: HttpRequest, pk: int) -> Prediction:
@@ -118,6 +165,7 @@ def draw(request: HttpRequest) -> HttpResponse:
         "login_url": f"{reverse('login')}?next={reverse('recognizer:draw')}",
         "max_upload_bytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
         "max_upload_mb": services.upload_limit_mb(),
+        "close_within": str(CLOSE_WITHIN),  # as text: no locale turns it into "0,25"
     })
 
 
@@ -131,7 +179,8 @@ def history(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     predictions = selectors.prediction_list(user=request.user, **filters)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"prediction": p, "confidence": _percent(p.confidence), "uncertain": p.uncertain} for p in page]
+    rows = [{"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p),
+             "marks": mark_views(p)} for p in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "recognizer/history.html", {
@@ -147,11 +196,14 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(prediction: Prediction, form: CorrectionForm) -> dict:
+    digits = digit_views(prediction)
     return {
         "prediction": prediction,
-        "digits": digit_views(prediction),
+        "digits": digits,
+        "lines": line_views(prediction),
+        "marks": mark_views(prediction),
+        "maybe": digits[0].maybe if not prediction.multi and digits else None,
         "confidence": _percent(prediction.confidence),
-        "uncertain": prediction.uncertain,
         "form": form,
     }
 

@@ -105,3 +105,43 @@ def test_saving_a_correction_in_the_admin_is_a_review(staff_client, staff, readi
     prediction.refresh_from_db()
     assert prediction.correct_label == "1"
     assert Prediction.objects.count() == 2
+
+
+# Refusals: forced readings and ignored marks ----------------------------------------------
+
+
+@pytest.fixture
+def forced(owner):
+    """A reading read past a refusal, stored as the service stores one with force=true (today's model
+    cannot refuse yet, so the row is written directly; tests/api/test_refusals.py makes real ones)."""
+    reading = services.prediction_create(user=owner, image=digits_png("12"), multi=True, source="api")
+    Prediction.objects.filter(pk=reading.pk).update(
+        forced=True, notice="This does not look like a digit; it was read anyway, as you asked.",
+        ignored=[{"box": [5, 6, 30, 10], "not_digit": 0.93}])
+    reading.refresh_from_db()
+    return reading
+
+
+def test_staff_find_the_readings_forced_past_a_refusal(staff_client, readings, forced):
+    url = reverse(CHANGELIST)
+    html = staff_client.get(url).content.decode()
+    assert "Forced past a refusal" in html
+    found = staff_client.get(url, {"refusal": "forced"}).context["cl"]
+    assert [p.pk for p in found.result_list] == [forced.pk]
+    assert staff_client.get(url, {"refusal": "accepted"}).context["cl"].result_count == len(readings)
+
+
+def test_the_change_page_shows_the_refusal_and_the_ignored_marks(staff_client, forced):
+    html = staff_client.get(reverse("admin:recognizer_prediction_change", args=[forced.pk])).content.decode()
+    assert "forced past a refusal" in html.lower()
+    assert "it was read anyway, as you asked" in html
+    assert "mark 1 (box 5 6 30 10; 93% not a digit)" in html
+    assert 'stroke="#8a8a8a" stroke-width="3" stroke-dasharray="6 4"' in html and ">ignored</span>" in html
+    assert html.count("<rect ") == 2 + 1  # two digits and the ignored mark (one line: no line box)
+
+
+def test_the_confidence_filter_uses_the_flag_stored_with_each_reading(staff_client, readings):
+    Prediction.objects.filter(pk=readings[0].pk).update(uncertain=True)
+    url = reverse(CHANGELIST)
+    assert [p.pk for p in staff_client.get(url, {"confidence": "low"}).context["cl"].result_list] == [readings[0].pk]
+    assert staff_client.get(url, {"confidence": "high"}).context["cl"].result_count == 1

@@ -56,3 +56,14 @@ def test_the_command_writes_the_file(owner, staff, tmp_path, capsys):
     call_command("export_corrections", "--out", str(path))
     assert "wrote 1 digits from 1 readings" in capsys.readouterr().out
     assert load_extra(path).y.tolist() == [3]
+
+
+def test_a_label_of_several_lines_pairs_its_digits_ignoring_the_spaces(owner, staff, tmp_path):
+    line = reading(owner, "407", multi=True)
+    prediction_review(prediction=line, reviewer=staff, correct_label="40 7")  # the reviewer sees two lines
+    path = tmp_path / "corrections.npz"
+
+    result = corrections_export(path=path)
+
+    assert (result.images, result.readings, result.skipped) == (3, 1, ())
+    assert load_extra(path).y.tolist() == [4, 0, 7]

@@ -243,7 +243,7 @@ def test_confirming_the_reading_stores_it_as_right(owner_client, owner):
     assert prediction.correct_label == "45" and prediction.is_correct
 
 
-@pytest.mark.parametrize("label", ["", "   ", "seven", "7a", "-1", "1 2", "1234567890123", "٣"])
+@pytest.mark.parametrize("label", ["", "   ", "seven", "7a", "12a", "-1", "12  345", "12-34", "1" * 65, "٣"])
 def test_a_bad_correction_shows_the_error_and_stores_nothing(owner_client, owner, label):
     prediction = make(owner, "7")
     services.prediction_correct(prediction=prediction, correct_label="1")
@@ -251,9 +251,18 @@ def test_a_bad_correction_shows_the_error_and_stores_nothing(owner_client, owner
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="error" role="alert"' in html
-    assert "This field is required" in html or "Enter the digits only" in html or "at most 12" in html
+    assert "This field is required" in html or "Enter digits only" in html or "at most 64" in html
     prediction.refresh_from_db()
     assert prediction.correct_label == "1"
+
+
+@pytest.mark.parametrize("label", ["12 345", "2024 17 365"])
+def test_a_number_of_several_lines_is_a_correction(owner_client, owner, label):
+    prediction = make(owner, "7")
+    response = owner_client.post(reverse("recognizer:correct", kwargs={"pk": prediction.pk}), {"correct_label": label})
+    assert response.status_code == 302
+    prediction.refresh_from_db()
+    assert prediction.correct_label == label and prediction.is_correct is False
 
 
 def test_get_on_the_correction_address_goes_to_the_form(owner_client, owner):
@@ -289,3 +298,110 @@ def test_a_picture_missing_from_disk_is_404_not_an_error(owner_client, owner):
     prediction = make(owner, "5")
     prediction.image.storage.delete(prediction.image.name)
     assert owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk})).status_code == 404
+
+
+# Lines, ignored marks, refusals, notices, close runners-up ----------------------------------------
+
+
+def digit(value: int, box, *, best: float = 0.99, runner: tuple[int, float] | None = None) -> dict:
+    probabilities = [0.0] * 10
+    probabilities[value] = best
+    if runner:
+        probabilities[runner[0]] = runner[1]
+    rest = (1 - sum(probabilities)) / probabilities.count(0.0)
+    probabilities = [p or rest for p in probabilities]
+    return {"digit": value, "confidence": best, "probabilities": probabilities, "box": list(box),
+            "uncertain": best < 0.8, "not_digit": 0.0}
+
+
+def stored(user, lines: list[list[dict]], *, ignored=(), forced=False, notice=None, multi=True) -> Prediction:
+    """A reading stored in the database as the service stores one, for what today's model cannot
+    read yet (several lines, marks refused as no digit); its picture is the drawing of its digits."""
+    rows = []
+    for digits in lines:
+        left, top = min(d["box"][0] for d in digits), min(d["box"][1] for d in digits)
+        right = max(d["box"][0] + d["box"][2] for d in digits)
+        bottom = max(d["box"][1] + d["box"][3] for d in digits)
+        rows.append({"number": "".join(str(d["digit"]) for d in digits), "box": [left, top, right - left, bottom - top],
+                     "digits": digits})
+    every = [d for line in lines for d in line]
+    single = not multi
+    return Prediction.objects.create(
+        user=user, source="draw", multi=multi, image="", width=600, height=400,
+        digit=every[0]["digit"] if single else None, confidence=min(d["confidence"] for d in every),
+        probabilities=every[0]["probabilities"] if single else None, digits=every, lines=rows,
+        ignored=[{"box": list(b), "not_digit": 0.97} for b in ignored], number=" ".join(r["number"] for r in rows),
+        uncertain=any(d["uncertain"] for d in every), forced=forced, notice=notice, model_version="test",
+        duration_ms=1.0)
+
+
+def test_detail_draws_each_line_and_the_ignored_marks(owner_client, owner):
+    prediction = stored(owner, [[digit(1, (20, 20, 40, 80)), digit(2, (80, 20, 50, 80))],
+                                [digit(3, (20, 200, 50, 80)), digit(4, (140, 200, 50, 80))]],
+                        ignored=[(80, 230, 40, 12)])
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
+    assert 'id="reading-number">12 34<' in html
+    assert html.count('<rect class="line"') == 2 and html.count('<rect class="ignored"') == 1
+    assert html.count("<rect ") == 2 + 4 + 1
+    for line in prediction.lines:
+        x, y, w, h = line["box"]
+        assert f'<rect class="line" x="{x}" y="{y}" width="{w}" height="{h}"' in html
+        assert f'aria-hidden="true">{line["number"]}</span>' in html
+    assert '<rect class="ignored" x="80" y="230" width="40" height="12"' in html
+    assert ">ignored</span>" in html
+    assert "Line 1: <strong>12</strong>" in html and "Line 2: <strong>34</strong>" in html
+    assert "1 mark left out as no digit" in html
+
+    history = owner_client.get(reverse("recognizer:history")).content.decode()
+    assert '<span class="history-line">12</span> <span class="history-line">34</span>' in history
+    assert history.count('<rect class="line"') == 2 and history.count('<rect class="ignored"') == 1
+    assert "1 mark ignored" in history
+
+
+def test_one_line_needs_no_line_box(owner_client, owner):
+    prediction = make(owner, "394")
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
+    assert '<rect class="line"' not in html and 'id="reading-lines"' not in html
+    assert '<rect class="line"' not in owner_client.get(reverse("recognizer:history")).content.decode()
+
+
+def test_a_forced_reading_says_so(owner_client, owner):
+    prediction = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.3)]], forced=True, multi=False,
+                        notice="This does not look like a digit; it was read anyway, as you asked.")
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
+    assert 'id="reading-forced">Read anyway<' in html
+    assert "it did not look like a digit, and was read anyway" in html
+    assert 'id="reading-notice" role="note">This does not look like a digit; it was read anyway' in html
+    assert "Read anyway" in owner_client.get(reverse("recognizer:history")).content.decode()
+
+
+def test_a_number_read_as_one_digit_shows_the_notice(owner_client, owner):
+    prediction = services.prediction_create(user=owner, image=picture("372"), multi=False, source="draw")
+    assert prediction.separate_digits == 3
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
+    assert "This picture seems to show 3 separate digits, read here as one" in html
+    assert 'id="reading-forced"' not in html
+
+
+def test_close_runners_up_are_shown_and_far_ones_are_not(owner_client, owner):
+    from recognizer.readings import CLOSE_WITHIN
+    close = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.55, runner=(9, 0.55 - CLOSE_WITHIN + 0.01))]],
+                   multi=False)
+    far = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.8, runner=(9, 0.8 - CLOSE_WITHIN - 0.01))]],
+                 multi=False)
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": close.pk})).content.decode()
+    assert 'id="reading-maybe">4, maybe 9<' in html
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": far.pk})).content.decode()
+    assert "maybe" not in html
+    number = stored(owner, [[digit(1, (20, 20, 40, 80)), digit(4, (80, 20, 50, 80), best=0.5, runner=(9, 0.45))]])
+    html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": number.pk})).content.decode()
+    assert "Digit 2: 4, maybe 9" in html and "Digit 1: 1 <" in html
+
+
+def test_the_drawing_page_can_read_a_refused_picture_anyway(owner_client):
+    html = owner_client.get(reverse("recognizer:draw")).content.decode()
+    assert '<button type="button" id="read-anyway">Read it anyway</button>' in html
+    assert 'id="refusal" hidden' in html and 'id="result-notice"' in html and 'id="result-maybe"' in html
+    assert 'data-close-within="0.25"' in html
+    js = (Path(__file__).resolve().parent.parent / "static/js/draw.js").read_text()
+    assert '"not_a_digit"' in js and 'body.append("force", "true")' in js

@@ -29,11 +29,11 @@ def schema(tmp_path_factory) -> dict:
 EXPECTED = {
     ("/api/v1/auth/token/", "post"): {"200", "400", "413", "429"},
     ("/api/v1/predictions/", "get"): {"200", "400", "401", "404", "429"},
-    ("/api/v1/predictions/", "post"): {"201", "400", "401", "403", "413", "429", "503"},
+    ("/api/v1/predictions/", "post"): {"201", "400", "401", "403", "413", "422", "429", "503"},
     ("/api/v1/predictions/{id}/", "get"): {"200", "401", "404", "429"},
     ("/api/v1/predictions/{id}/", "patch"): {"200", "400", "401", "403", "404", "429"},
     ("/api/v1/predictions/{id}/", "delete"): {"204", "401", "403", "404", "429"},
-    ("/api/v1/readings/", "post"): {"200", "400", "401", "403", "413", "429", "503"},
+    ("/api/v1/readings/", "post"): {"200", "400", "401", "403", "413", "422", "429", "503"},
     ("/api/v1/model/", "get"): {"200", "401", "429", "503"},
 }
 
@@ -50,7 +50,20 @@ def test_every_operation_lists_every_answer(schema):
                 assert ref, (path, method, code)
             if code[0] in "45":
                 assert response["content"]["application/json"]["schema"]["$ref"].split("/")[-1] in (
-                    "Error", "ValidationError"), (path, method, code)
+                    "Error", "ValidationError", "Refusal"), (path, method, code)
+
+
+def test_a_refusal_is_documented_as_422_with_its_code(schema):
+    for path in ("/api/v1/predictions/", "/api/v1/readings/"):
+        response = schema["paths"][path]["post"]["responses"]["422"]
+        assert response["content"]["application/json"]["schema"]["$ref"].endswith("/Refusal")
+        assert "force" in response["description"]
+    refusal = schema["components"]["schemas"]["Refusal"]
+    assert set(refusal["properties"]) == {"code", "detail"} and set(refusal["required"]) == {"code", "detail"}
+    code = refusal["properties"]["code"]
+    ref = code.get("$ref") or code.get("allOf", [{}])[0].get("$ref")  # an enum is a component of its own
+    code = schema["components"]["schemas"][ref.split("/")[-1]] if ref else code
+    assert code["enum"] == ["not_a_digit"]
 
 
 def test_pictures_may_be_sent_as_a_file_or_as_json(schema):
@@ -65,14 +78,24 @@ def test_pictures_may_be_sent_as_a_file_or_as_json(schema):
         for part in (upload, as_json):
             assert part["required"] == ["image"]
             assert part["properties"]["multi"]["default"] is False
+            assert part["properties"]["force"]["default"] is False and part["properties"]["force"]["type"] == "boolean"
 
 
 def test_a_prediction_has_the_contracts_fields(schema):
     prediction = schema["components"]["schemas"]["Prediction"]["properties"]
-    assert {"id", "digit", "confidence", "probabilities", "digits", "number", "multi", "source", "model_version",
-            "duration_ms", "correct_label", "image_url", "created_at"} <= set(prediction)
-    digit = schema["components"]["schemas"]["Digit"]["properties"]
-    assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain"}
+    assert {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi", "source",
+            "model_version", "duration_ms", "correct_label", "image_url", "created_at", "uncertain", "forced",
+            "notice", "separate_digits"} <= set(prediction)
+    assert prediction["notice"]["nullable"] is True and prediction["forced"]["type"] == "boolean"
+    components = schema["components"]["schemas"]
+    assert prediction["lines"]["items"]["$ref"].endswith("/Line")
+    assert prediction["ignored"]["items"]["$ref"].endswith("/Mark")
+    assert set(components["Line"]["properties"]) == {"number", "box", "digits"}
+    assert set(components["Mark"]["properties"]) == {"box", "not_digit"}
+    assert set(components["Reading"]["properties"]) == set(prediction) - {"id", "correct_label", "image_url",
+                                                                          "created_at"}
+    digit = components["Digit"]["properties"]
+    assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
 
 
 def test_the_list_documents_its_filters_and_pages(schema):

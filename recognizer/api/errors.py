@@ -1,6 +1,8 @@
 """JSON errors with a sentence a person can act on, for every failure of the API.
 
-Every error body has ``detail``, one sentence. A bad field also keeps DRF's
+Every error body has ``detail``, one sentence. A picture that is read but is no
+digit answers 422 with ``code`` "not_a_digit" too, so a client can offer to read
+it anyway (``force``) without parsing the sentence. A bad field also keeps DRF's
 per-field lists (``{"detail": "correct_label: ...", "correct_label": ["..."]}``)
 so a form can show each message next to its field.
 """
@@ -17,7 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ml.errors import ImageError
+from ml.errors import ImageError, NotADigit
 from ml.model import ModelUnavailable
 from recognizer.services import UploadTooLarge, size_mb, upload_limit_mb
 
@@ -66,6 +68,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge(content_length(context.get("request")))
+    if isinstance(exc, NotADigit):  # before ImageError, its base: the picture is sound, its content is not
+        return Response({"code": "not_a_digit", "detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, ImageError):
         return Response({"detail": str(exc), "image": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ModelUnavailable):

@@ -15,10 +15,10 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from ml.pipeline import Reading
-from recognizer.models import Prediction
+from recognizer.models import LABEL_MAX_LENGTH, LABEL_MESSAGE, Prediction, label_validator
+from recognizer.readings import reading_as_dict
 from recognizer.services import UploadTooLarge
 
-LABEL_MESSAGE = "Enter the digits only, 1 to 12 of them, e.g. 7 or 2024 (or null to clear it)."
 SOURCE_MESSAGE = f"Unknown source; use one of {', '.join(Prediction.Source.values)}."
 
 
@@ -92,7 +92,11 @@ class PictureBase64Field(serializers.CharField):
 class _PictureOptions(serializers.Serializer):
     multi = serializers.BooleanField(
         default=False,
-        help_text="false: the picture shows one digit. true: read every digit, left to right.")
+        help_text="false: the picture shows one digit. true: read every number, line by line, top to bottom.")
+    force = serializers.BooleanField(
+        default=False,
+        help_text="true: read the best digit even where the picture does not look like a digit (which "
+                  "otherwise answers 422 not_a_digit); the reading is marked forced.")
     source = serializers.ChoiceField(
         choices=Prediction.Source.choices, default=Prediction.Source.API,
         error_messages={"invalid_choice": SOURCE_MESSAGE},
@@ -114,14 +118,31 @@ class PictureJSONSerializer(_PictureOptions):
 
 class DigitSerializer(serializers.Serializer):
     digit = serializers.IntegerField(min_value=0, max_value=9)
-    confidence = serializers.FloatField(help_text="The digit's probability, 0 to 1.")
+    confidence = serializers.FloatField(
+        help_text="The probability that this is the digit: its probability times (1 - not_digit), 0 to 1.")
     probabilities = serializers.ListField(
         child=serializers.FloatField(), min_length=10, max_length=10,
-        help_text="The probability of each digit 0-9, so a client can show the runners-up.")
+        help_text="The probability of each digit 0-9, if it is a digit, so a client can show the runners-up.")
     box = serializers.ListField(
         child=serializers.IntegerField(), min_length=4, max_length=4,
         help_text="[x, y, width, height] of the digit in the picture, in pixels.")
     uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
+    not_digit = serializers.FloatField(help_text="The probability that this mark is no digit at all, 0 to 1.")
+
+
+class LineSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="This line's digits, left to right.")
+    box = serializers.ListField(
+        child=serializers.IntegerField(), min_length=4, max_length=4,
+        help_text="[x, y, width, height] around the line's digits, in pixels.")
+    digits = DigitSerializer(many=True, help_text="The line's digits, left to right.")
+
+
+class MarkSerializer(serializers.Serializer):
+    box = serializers.ListField(
+        child=serializers.IntegerField(), min_length=4, max_length=4,
+        help_text="[x, y, width, height] of the mark in the picture, in pixels.")
+    not_digit = serializers.FloatField(help_text="The probability that this mark is no digit, 0 to 1.")
 
 
 class _ReadingFields(serializers.Serializer):
@@ -134,12 +155,30 @@ class _ReadingFields(serializers.Serializer):
     probabilities = serializers.ListField(
         child=serializers.FloatField(), allow_null=True, read_only=True,
         help_text="The ten probabilities of a single reading; null when multi is true.")
-    digits = DigitSerializer(many=True, read_only=True, help_text="Each digit read, left to right.")
-    number = serializers.CharField(read_only=True, help_text="The digits read, left to right.")
+    digits = DigitSerializer(many=True, read_only=True,
+                             help_text="Every digit read, line by line, left to right (not the ignored marks).")
+    lines = LineSerializer(many=True, read_only=True,
+                           help_text="The lines of digits, top to bottom; one line for a single digit.")
+    ignored = MarkSerializer(many=True, read_only=True,
+                             help_text="Marks that are no digit (a dash, a colon), left out of number; "
+                                       "only when multi is true.")
+    number = serializers.CharField(read_only=True,
+                                   help_text="The digits read, left to right; the lines' numbers joined by one "
+                                             "space, top to bottom (\"2024 17\").")
     multi = serializers.BooleanField(read_only=True)
     source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,
                                      help_text="As sent with the picture.")
     uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
+    forced = serializers.BooleanField(
+        read_only=True, help_text="True when the picture did not look like a digit and was read anyway (force).")
+    notice = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="A sentence about what the answer alone would hide (several digits read as one, a forced "
+                  "reading); null when there is nothing to say.")
+    separate_digits = serializers.IntegerField(
+        read_only=True, min_value=1,
+        help_text="How many separate digits a one-digit reading saw; more than 1 means the picture shows a "
+                  "number: send multi=true to read it all.")
     width = serializers.IntegerField(read_only=True, help_text="Width of the received picture, in pixels.")
     height = serializers.IntegerField(read_only=True, help_text="Height of the received picture, in pixels.")
     model_version = serializers.CharField(read_only=True)
@@ -152,20 +191,7 @@ class ReadingSerializer(_ReadingFields):
     def to_representation(self, reading: Reading) -> dict:
         # Built directly: the fields above describe it (schema, tests check they agree),
         # and DRF's field-by-field walk would cost more than reading the picture's model call.
-        return {
-            "digit": reading.digit,
-            "confidence": reading.confidence,
-            "probabilities": list(reading.probabilities) if reading.probabilities is not None else None,
-            "digits": [d.as_dict() for d in reading.digits],
-            "number": reading.number,
-            "multi": reading.multi,
-            "source": self.context.get("source", Prediction.Source.API),
-            "uncertain": reading.uncertain,
-            "width": reading.width,
-            "height": reading.height,
-            "model_version": reading.model_version,
-            "duration_ms": reading.duration_ms,
-        }
+        return {**reading_as_dict(reading), "source": self.context.get("source", Prediction.Source.API)}
 
 
 class PredictionSerializer(_ReadingFields):
@@ -185,11 +211,16 @@ class PredictionSerializer(_ReadingFields):
             "digit": p.digit,
             "confidence": p.confidence,
             "probabilities": p.probabilities,
-            "digits": p.digits,  # stored as DigitReading.as_dict() made them
+            "digits": p.digits,  # stored as recognizer.readings.reading_as_dict made them
+            "lines": p.lines,
+            "ignored": p.ignored,
             "number": p.number,
             "multi": p.multi,
             "source": p.source,
             "uncertain": p.uncertain,
+            "forced": p.forced,
+            "notice": p.notice,
+            "separate_digits": p.separate_digits,
             "width": p.width,
             "height": p.height,
             "model_version": p.model_version,
@@ -221,11 +252,12 @@ _PK_MARK = 918273645546372819  # a number no real URL contains
 class PredictionCorrectionSerializer(serializers.Serializer):
     """PATCH: only the right answer can be changed."""
 
-    correct_label = serializers.RegexField(
-        r"^[0-9]{1,12}$", allow_null=True, max_length=12,
+    correct_label = serializers.CharField(
+        allow_null=True, max_length=LABEL_MAX_LENGTH, validators=[label_validator],
         error_messages={"invalid": LABEL_MESSAGE, "max_length": LABEL_MESSAGE, "blank": LABEL_MESSAGE,
                         "required": "Send 'correct_label': the digits the picture really shows, or null."},
-        help_text="The digits the picture really shows (1 to 12 of them), or null to clear it.")
+        help_text="The digits the picture really shows, with one space between lines (\"2024 17\"), "
+                  "or null to clear it.")
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -253,6 +285,12 @@ class ModelCardSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, in a sentence a person can act on.")
+
+
+class RefusalSerializer(ErrorSerializer):
+    """A picture read but refused: it does not look like a digit (send force=true to read it anyway)."""
+
+    code = serializers.ChoiceField(choices=["not_a_digit"], help_text="Why it was refused.")
 
 
 class ValidationErrorSerializer(ErrorSerializer):

@@ -30,12 +30,13 @@ from recognizer.api.serializers import (
     PredictionCorrectionSerializer,
     PredictionSerializer,
     ReadingSerializer,
+    RefusalSerializer,
     TokenSerializer,
     ValidationErrorSerializer,
 )
 from recognizer.api.throttling import AnonThrottle
 from recognizer.engine import model_load_in_background, model_status
-from recognizer.models import Prediction
+from recognizer.models import LABEL_MAX_LENGTH, Prediction
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -49,6 +50,9 @@ E401 = _error("No credentials, or a wrong token.")
 E403 = _error("Signed in with the site's session but without the CSRF token.")
 E404 = _error("No such prediction among yours (another person's answers 404 too).")
 E413 = _error("The picture (or the request) is over the upload limit.")
+E422 = OpenApiResponse(RefusalSerializer,
+                       description="The picture does not look like a digit (code not_a_digit); nothing is "
+                                   "stored. Send it again with force=true to read the best digit anyway.")
 E429 = _error("Too many requests; the Retry-After header says how many seconds to wait.")
 E503 = _error("The model is not loaded yet; the Retry-After header says when to try again.")
 
@@ -58,6 +62,8 @@ PICTURE_EXAMPLES = [
                    value={"image": "data:image/png;base64,iVBORw0KGgo...", "multi": False}),
     OpenApiExample("Plain base64, several digits", request_only=True, media_type="application/json",
                    value={"image": "iVBORw0KGgo...", "multi": True, "source": "api"}),
+    OpenApiExample("Read it anyway, past a refusal", request_only=True, media_type="application/json",
+                   value={"image": "iVBORw0KGgo...", "force": True}),
 ]
 
 
@@ -126,12 +132,15 @@ class PredictionListView(ApiView, generics.ListAPIView):
         operation_id="predictions_create", tags=["predictions"],
         summary="Read a picture and keep the reading",
         description="Send the picture as the file field `image` of a multipart form, or in JSON as a data URL "
-                    "or plain base64. With `multi` true every digit is read, left to right (`digit` is then "
-                    "null and `number` holds them all). The picture and the reading are stored for you; a "
+                    "or plain base64. With `multi` true every number is read, line by line (`digit` is then "
+                    "null, `lines` holds each line and `number` all of them, one space between lines; marks "
+                    "that are no digit are left out and listed in `ignored`). A picture that does not look "
+                    "like a digit answers 422 `not_a_digit`, unless `force` is true: the best digit is then "
+                    "read and the reading marked `forced`. The picture and the reading are stored for you; a "
                     "refused picture stores nothing.",
         request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
-        responses={201: PredictionSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 429: E429,
-                   503: E503},
+        responses={201: PredictionSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 422: E422,
+                   429: E429, 503: E503},
     )
     def post(self, request: Request) -> Response:
         picture = _picture_input(request)
@@ -158,7 +167,9 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
 
     @extend_schema(operation_id="predictions_partial_update", tags=["predictions"],
                    summary="Say which digits the picture really shows",
-                   description="Only `correct_label` can change: 1 to 12 digits, or null to clear it. "
+                   description="Only `correct_label` can change: digits, with one space between the numbers of "
+                               f"separate lines (\"2024 17\"), at most {LABEL_MAX_LENGTH} characters; or null to "
+                               "clear it. "
                                "Any other field is refused (400).",
                    request=PredictionCorrectionSerializer,
                    responses={200: PredictionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 429: E429})
@@ -190,11 +201,12 @@ class ReadingView(ApiView):
         description="The same input as POST /api/v1/predictions/ and the same reading, but nothing is "
                     "stored: for live predictions while a person draws.",
         request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
-        responses={200: ReadingSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 429: E429, 503: E503},
+        responses={200: ReadingSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 422: E422, 429: E429,
+                   503: E503},
     )
     def post(self, request: Request) -> Response:
         picture = _picture_input(request)
-        reading = services.image_read(image=picture["image"], multi=picture["multi"])
+        reading = services.image_read(image=picture["image"], multi=picture["multi"], force=picture["force"])
         return Response(ReadingSerializer(reading, context={"source": picture["source"]}).data)
 
 

@@ -8,6 +8,10 @@
  *
  * The canvas is white with black ink, exported as an opaque PNG. A picture that
  * was added and not drawn over is sent as the original file.
+ *
+ * A picture the engine says is no digit answers 422 (code "not_a_digit"): the
+ * page says so in words and offers "Read it anyway", which sends the same
+ * picture again with force=true.
  */
 (function () {
   "use strict";
@@ -21,6 +25,8 @@
     detailUrl: root.dataset.detailUrl, // ".../0/": the 0 is replaced by the id
     loginUrl: root.dataset.loginUrl,
     maxBytes: parseInt(root.dataset.maxBytes, 10) || 5 * 1024 * 1024,
+    // "4, maybe 9" when the runner-up is this close: recognizer.readings.CLOSE_WITHIN, via the template.
+    closeWithin: parseFloat(root.dataset.closeWithin) || 0.25,
     csrf: root.dataset.csrf
   };
   var LIVE_DELAY_MS = 300; // after the last pointer move
@@ -51,7 +57,8 @@
   var ui = {
     note: $("result-note"), body: $("result-body"), value: $("result-value"),
     confidence: $("result-confidence"), uncertain: $("result-uncertain"), bars: $("result-bars"),
-    digits: $("result-digits"), link: $("result-link")
+    digits: $("result-digits"), link: $("result-link"), maybe: $("result-maybe"), forced: $("result-forced"),
+    notice: $("result-notice"), refusal: $("refusal"), refusalText: $("refusal-text"), readAnyway: $("read-anyway")
   };
 
   var state = {
@@ -61,7 +68,8 @@
     pointerId: null,
     cleared: null, // what Clear removed, so Undo can bring it back
     version: 0, // bumps on every change of the drawing
-    multi: false // live mode reads the way the last button asked: one digit or all
+    multi: false, // live mode reads the way the last button asked: one digit or all
+    refused: null // {multi, stored, version}: the refused request "Read it anyway" sends again
   };
 
   // Drawing --------------------------------------------------------------------------
@@ -119,6 +127,7 @@
   function changed() {
     state.version += 1;
     clearBoxes();
+    if (state.refused) showNote("Draw a digit, then press Predict."); // the refusal was of the drawing before
     scheduleRender();
     updateButtons();
     saveSoon();
@@ -343,12 +352,13 @@
   var inFlight = 0;
 
   /* POST the picture; resolves to {ok, status, data, sent} or {ok: false, kind, message}. */
-  function send(url, multi) {
+  function send(url, multi, force) {
     return payload().then(function (sent) {
       if (!sent.blob) return { ok: false, kind: "client", message: "The drawing could not be exported. Try again." };
       var body = new FormData();
       body.append("image", sent.blob, sent.filename);
       body.append("multi", multi ? "true" : "false");
+      if (force) body.append("force", "true");
       body.append("source", sent.source);
       inFlight += 1;
       return fetch(url, {
@@ -369,6 +379,10 @@
     });
   }
 
+  function isRefusal(result) {
+    return result.status === 422 && result.data && result.data.code === "not_a_digit";
+  }
+
   function problem(result) {
     var detail = result.data && typeof result.data.detail === "string" ? result.data.detail : "";
     if (result.kind === "network" || result.status === 0) {
@@ -387,7 +401,7 @@
 
   var predicting = false;
 
-  function predict(multi) {
+  function predict(multi, force) {
     if (predicting) return Promise.resolve(); // a second press while the first is on its way stores nothing twice
     predicting = true;
     cancelLive();
@@ -398,10 +412,19 @@
     button.setAttribute("aria-busy", "true");
     root.classList.add("busy");
     setStatus(multi ? "Reading all the digits..." : "Reading the digit...");
-    return send(cfg.predictUrl, multi).then(function (result) {
+    var version = state.version;
+    return send(cfg.predictUrl, multi, force).then(function (result) {
       predicting = false;
       button.removeAttribute("aria-busy");
       root.classList.toggle("busy", inFlight > 0);
+      if (isRefusal(result)) {
+        if (my >= shownSeq) {
+          shownSeq = my;
+          showRefusal(result.data.detail, { multi: multi, stored: true, version: version });
+        }
+        setStatus("Not saved: that doesn't look like a digit.");
+        return;
+      }
       if (!result.ok || !result.data) {
         var p = problem(result);
         showError(p.text, p.login);
@@ -413,7 +436,8 @@
         showReading(result.data, result.sent, true);
       }
       var d = result.data;
-      setStatus("Read " + (d.multi ? d.number : d.digit) + ", " + percent(d.confidence) + " sure. Saved to your History.");
+      setStatus("Read " + (d.multi ? d.number : d.digit) + ", " + percent(d.confidence) + " sure" +
+                (d.forced ? " (read anyway)" : "") + ". Saved to your History.");
       revealResult();
     }, function () {
       predicting = false;
@@ -463,7 +487,16 @@
     var version = state.version;
     liveVersion = version;
     var my = ++seq;
-    send(cfg.readUrl, state.multi).then(function (result) {
+    var multi = state.multi;
+    send(cfg.readUrl, multi).then(function (result) {
+      if (isRefusal(result)) {
+        if (version === state.version && my > shownSeq) {
+          shownSeq = my;
+          showRefusal(result.data.detail, { multi: multi, stored: false, version: version });
+          hideError();
+        }
+        return;
+      }
       if (result.ok && result.data) {
         // A reading of an older drawing is dropped: the newer one is on its way.
         if (version === state.version && my > shownSeq) {
@@ -482,6 +515,27 @@
       }
     });
   }
+
+  /* "Read it anyway": the refused request again, with force=true; a live one stays a live preview. */
+  function readAnyway() {
+    var refused = state.refused;
+    if (!refused || refused.version !== state.version) return Promise.resolve();
+    if (refused.stored) return predict(refused.multi, true);
+    cancelLive();
+    var my = ++seq;
+    var version = state.version;
+    setStatus("Reading it anyway...");
+    return send(cfg.readUrl, refused.multi, true).then(function (result) {
+      if (version !== state.version || my <= shownSeq) return;
+      shownSeq = my;
+      setStatus("");
+      if (result.ok && result.data) { showReading(result.data, result.sent, false); return; }
+      var p = problem(result);
+      showError(p.text, p.login);
+    });
+  }
+
+  ui.readAnyway.addEventListener("click", readAnyway);
 
   liveBox.addEventListener("change", function () {
     if (liveBox.checked) { liveVersion = -1; scheduleLive(0); } else { cancelLive(); }
@@ -506,7 +560,32 @@
     ui.note.textContent = text;
     ui.note.hidden = false;
     ui.body.hidden = true;
+    hideRefusal();
     clearBoxes();
+  }
+
+  /* "That doesn't look like a digit", in words, with the button that reads it anyway. */
+  function showRefusal(text, refused) {
+    state.refused = refused;
+    ui.note.hidden = true;
+    ui.body.hidden = true;
+    ui.refusalText.textContent = text || "That doesn't look like a digit.";
+    ui.refusal.hidden = false;
+    clearBoxes();
+  }
+
+  function hideRefusal() {
+    state.refused = null;
+    ui.refusal.hidden = true;
+  }
+
+  /* The second-best digit when it is within cfg.closeWithin of the best, else -1 (as recognizer.readings.runner_up). */
+  function runnerUp(probabilities) {
+    if (!probabilities || probabilities.length < 2) return -1;
+    var order = probabilities.map(function (p, i) { return i; }).sort(function (a, b) {
+      return probabilities[b] - probabilities[a];
+    });
+    return probabilities[order[0]] - probabilities[order[1]] <= cfg.closeWithin ? order[1] : -1;
   }
 
   function renderBars(list, probabilities) {
@@ -531,6 +610,7 @@
     var multi = !!data.multi;
     var uncertain = digits.some(function (d) { return d.uncertain; });
     ui.note.hidden = true;
+    hideRefusal();
     ui.body.hidden = false;
     root.dataset.readingKind = stored ? "stored" : "live";
     ui.value.textContent = multi ? data.number : String(data.digit);
@@ -540,6 +620,12 @@
       ? digits.length + (digits.length === 1 ? " digit, " : " digits, ") + "least sure " + percent(data.confidence)
       : percent(data.confidence) + " sure";
     ui.uncertain.hidden = !uncertain;
+    ui.forced.hidden = !data.forced;
+    ui.notice.textContent = data.notice || "";
+    ui.notice.hidden = !data.notice;
+    var maybe = multi ? -1 : runnerUp(data.probabilities);
+    ui.maybe.textContent = maybe >= 0 ? "maybe " + maybe : "";
+    ui.maybe.hidden = maybe < 0;
 
     if (!multi && data.probabilities) {
       renderBars(ui.bars, data.probabilities);
@@ -553,7 +639,9 @@
     if (multi) {
       digits.forEach(function (d) {
         var item = el("li", d.uncertain ? "digit-chip uncertain" : "digit-chip");
+        var close = runnerUp(d.probabilities);
         item.appendChild(el("strong", null, String(d.digit)));
+        if (close >= 0) item.appendChild(el("span", "chip-maybe", ", maybe " + close));
         item.appendChild(el("span", null, " " + percent(d.confidence) + (d.uncertain ? " (not sure)" : "")));
         ui.digits.appendChild(item);
       });
@@ -580,26 +668,42 @@
     overlay.textContent = "";
   }
 
-  /* Boxes arrive in the sent picture's pixels: map them onto the canvas, then to % of it. */
+  /* Boxes arrive in the sent picture's pixels: map them onto the canvas, then to % of it.
+   * Digits get a box each; lines a box with their number below when there are
+   * several (one line is the number already shown); ignored marks a dashed grey
+   * box labelled "ignored". */
   function drawBoxes(digits, sent, data) {
     clearBoxes();
     var width = data.width || sent.width;
     var height = data.height || sent.height;
     var r = sent.rect;
+
+    function place(className, box) {
+      var x = r.x + box[0] * r.w / width;
+      var y = r.y + box[1] * r.h / height;
+      var node = el("div", className);
+      node.style.left = (100 * x / canvas.width) + "%";
+      node.style.top = (100 * y / canvas.height) + "%";
+      node.style.width = (100 * box[2] * r.w / width / canvas.width) + "%";
+      node.style.height = (100 * box[3] * r.h / height / canvas.height) + "%";
+      overlay.appendChild(node);
+      return { node: node, atTop: y < 0.08 * canvas.height };
+    }
+
+    var lines = data.lines || [];
+    if (lines.length > 1) {
+      lines.forEach(function (line) {
+        if (line.box) place("line-box", line.box).node.appendChild(el("span", "line-label", line.number));
+      });
+    }
     digits.forEach(function (d) {
       if (!d.box) return;
-      var x = r.x + d.box[0] * r.w / width;
-      var y = r.y + d.box[1] * r.h / height;
-      var w = d.box[2] * r.w / width;
-      var h = d.box[3] * r.h / height;
-      var box = el("div", d.uncertain ? "box uncertain" : "box");
-      box.style.left = (100 * x / canvas.width) + "%";
-      box.style.top = (100 * y / canvas.height) + "%";
-      box.style.width = (100 * w / canvas.width) + "%";
-      box.style.height = (100 * h / canvas.height) + "%";
+      var box = place(d.uncertain ? "box uncertain" : "box", d.box);
       // A box at the top edge gets its label inside, where it stays visible.
-      box.appendChild(el("span", y < 0.08 * canvas.height ? "box-label inside" : "box-label", String(d.digit)));
-      overlay.appendChild(box);
+      box.node.appendChild(el("span", box.atTop ? "box-label inside" : "box-label", String(d.digit)));
+    });
+    (data.ignored || []).forEach(function (m) {
+      if (m.box) place("ignored-box", m.box).node.appendChild(el("span", "ignored-label", "ignored"));
     });
   }
 

@@ -16,10 +16,10 @@ from ml.model import read_card
 from recognizer.models import Prediction
 from tests.api.conftest import PREDICTIONS, data_url, stored_files, upload
 
-DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain"}
-PREDICTION_FIELDS = {"id", "digit", "confidence", "probabilities", "digits", "number", "multi", "source",
-                     "model_version", "duration_ms", "correct_label", "image_url", "created_at",
-                     "width", "height", "uncertain"}
+DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
+PREDICTION_FIELDS = {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi",
+                     "source", "model_version", "duration_ms", "correct_label", "image_url", "created_at",
+                     "width", "height", "uncertain", "forced", "notice", "separate_digits"}
 
 
 def detail_url(pk: int) -> str:
@@ -40,12 +40,18 @@ def assert_single_reading(body: dict, digit: int) -> None:
     assert body["multi"] is False
     assert len(body["probabilities"]) == 10
     assert sum(body["probabilities"]) == pytest.approx(1.0, abs=1e-6)
-    assert body["confidence"] == pytest.approx(max(body["probabilities"]))
     assert body["probabilities"].index(max(body["probabilities"])) == digit
     assert len(body["digits"]) == 1
     (one,) = body["digits"]
     assert set(one) == DIGIT_FIELDS
     assert one["digit"] == digit and one["probabilities"] == body["probabilities"]
+    # The probability that it is this digit: that it is a digit at all, times which one.
+    assert 0 <= one["not_digit"] < 0.5
+    assert body["confidence"] == pytest.approx(max(body["probabilities"]) * (1 - one["not_digit"]))
+    assert body["confidence"] <= max(body["probabilities"])
+    assert body["lines"] == [{"number": str(digit), "box": one["box"], "digits": [one]}]
+    assert body["ignored"] == [] and body["forced"] is False
+    assert body["separate_digits"] == 1 and body["notice"] is None
     x, y, w, h = one["box"]
     assert 0 <= x < x + w <= body["width"] and 0 <= y < y + h <= body["height"]
     assert body["model_version"] == read_card()["version"]
@@ -257,12 +263,12 @@ def make(user, number: str, *, source: str = "api", created_at=None) -> Predicti
     """A stored reading made directly in the database (the list tests need many, not the model)."""
     multi = len(number) > 1
     digits = [{"digit": int(c), "confidence": 0.9, "probabilities": [0.01] * 10, "box": [i * 10, 0, 8, 8],
-               "uncertain": False} for i, c in enumerate(number)]
+               "uncertain": False, "not_digit": 0.0} for i, c in enumerate(number)]
     return Prediction.objects.create(
         user=user, source=source, multi=multi, image="", width=280, height=280,
         digit=None if multi else int(number), confidence=0.9, probabilities=None if multi else [0.01] * 10,
-        digits=digits, number=number, model_version="test", duration_ms=1.0,
-        created_at=created_at or timezone.now())
+        digits=digits, lines=[{"number": number, "box": [0, 0, 10 * len(number) - 2, 8], "digits": digits}],
+        number=number, model_version="test", duration_ms=1.0, created_at=created_at or timezone.now())
 
 
 def test_the_list_is_the_callers_own_newest_first(api, owner, member):
@@ -394,11 +400,16 @@ def test_patch_sets_and_clears_the_correct_label(api, stored):
     assert stored.correct_label is None
 
 
-def test_patch_accepts_up_to_twelve_digits(api, stored):
-    assert api.patch(detail_url(stored.pk), {"correct_label": "123456789012"}, format="json").status_code == 200
+@pytest.mark.parametrize("value", ["12 345", "2024 17 365", "1234567890123", "1" * 64])
+def test_patch_accepts_numbers_of_several_lines_up_to_64_characters(api, stored, value):
+    response = api.patch(detail_url(stored.pk), {"correct_label": value}, format="json")
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert stored.correct_label == value
 
 
-@pytest.mark.parametrize("value", ["", "seven", "7a", "1234567890123", "-1", [7]])
+@pytest.mark.parametrize("value", ["", "seven", "7a", "12a", "12  345", "1" * 65, "12-34", "12\n345",
+                                   "-1", [7]])
 def test_patch_refuses_a_label_that_is_not_digits(api, stored, value):
     response = api.patch(detail_url(stored.pk), {"correct_label": value}, format="json")
     assert response.status_code == 400
@@ -443,10 +454,12 @@ def test_delete_removes_the_row_and_the_picture(api, stored, settings, django_ca
 
 
 def test_the_json_matches_the_fields_the_schema_describes(api, png):
-    from recognizer.api.serializers import DigitSerializer, PredictionSerializer
+    from recognizer.api.serializers import DigitSerializer, LineSerializer, PredictionSerializer
     body = post_file(api, png["407"], multi="true").json()
     assert set(PredictionSerializer().fields) == set(body) == PREDICTION_FIELDS
     assert all(set(DigitSerializer().fields) == set(d) for d in body["digits"])
+    assert all(set(LineSerializer().fields) == set(line) for line in body["lines"])
+    assert [d for line in body["lines"] for d in line["digits"]] == body["digits"]
     created = dt.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
     assert abs(timezone.now() - created) < dt.timedelta(minutes=1)
     listed = api.get(PREDICTIONS).json()["results"][0]

@@ -9,8 +9,9 @@ import pytest
 from recognizer.models import Prediction
 from tests.api.conftest import READINGS, data_url, stored_files, upload
 
-READING_FIELDS = {"digit", "confidence", "probabilities", "digits", "number", "multi", "source",
-                  "model_version", "duration_ms", "width", "height", "uncertain"}
+READING_FIELDS = {"digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi", "source",
+                  "model_version", "duration_ms", "width", "height", "uncertain", "forced", "notice",
+                  "separate_digits"}
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "data url", "base64"])
@@ -40,7 +41,8 @@ def test_a_reading_of_several_digits(api, png):
 def test_a_reading_gives_the_same_answer_as_a_stored_prediction(api, png):
     reading = api.post(READINGS, {"image": upload(png["0"])}, format="multipart").json()
     stored = api.post("/api/v1/predictions/", {"image": upload(png["0"])}, format="multipart").json()
-    for key in ("digit", "number", "probabilities", "digits", "width", "height", "model_version"):
+    for key in ("digit", "number", "probabilities", "digits", "lines", "ignored", "forced", "notice",
+                "separate_digits", "width", "height", "model_version"):
         assert reading[key] == stored[key], key
 
 
@@ -58,6 +60,8 @@ def test_readings_need_credentials(anon, png):
 
 
 def test_the_json_matches_the_fields_the_schema_describes(api, png):
-    from recognizer.api.serializers import ReadingSerializer
-    body = api.post(READINGS, {"image": upload(png["7"])}, format="multipart").json()
+    from recognizer.api.serializers import DigitSerializer, LineSerializer, ReadingSerializer
+    body = api.post(READINGS, {"image": upload(png["407"]), "multi": "true"}, format="multipart").json()
     assert set(ReadingSerializer().fields) == set(body) == READING_FIELDS
+    assert all(set(LineSerializer().fields) == set(line) for line in body["lines"])
+    assert all(set(DigitSerializer().fields) == set(d) for line in body["lines"] for d in line["digits"])

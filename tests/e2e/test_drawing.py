@@ -23,7 +23,7 @@ from ml import synth
 from recognizer import services
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
-from tests.pages.pictures import digits_png
+from tests.pages.pictures import digits_png, not_a_digit_png
 
 pytestmark = pytest.mark.e2e
 
@@ -228,6 +228,43 @@ def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(pa
     reading = Prediction.objects.get()
     assert (reading.source, reading.number) == ("upload", "4")
     assert (reading.width, reading.height) == Image.open(io.BytesIO(four)).size  # the file, not the canvas
+    assert page.js_errors == []
+
+
+# What the answer alone would hide ----------------------------------------------------------------
+
+
+def test_a_number_drawn_and_read_as_one_digit_says_so(page):
+    User.objects.create_user("lee", "", PASSWORD)
+    log_in(page, "lee")
+    draw(page, glyph_strokes("3", x=30, y=110, height=170) + glyph_strokes("7", x=150, y=110, height=170)
+         + glyph_strokes("2", x=270, y=110, height=170))
+    page.click("#predict")
+    wait_for_saved_reading(page)
+    notice = page.locator("#result-notice")
+    assert notice.is_visible() and "3 separate digits" in notice.inner_text()
+    assert Prediction.objects.get().separate_digits == 3
+    page.click("#predict-all")  # read as a number, the notice goes
+    page.wait_for_function("document.getElementById('result-value').textContent.trim() === '372'")
+    assert page.locator("#result-notice").is_hidden()
+    assert page.js_errors == []
+
+
+def test_a_drawing_that_is_no_digit_can_be_read_anyway(page):
+    User.objects.create_user("kim", "", PASSWORD)
+    log_in(page, "kim")
+    star = not_a_digit_png("star")
+    page.set_input_files("#file", files=[{"name": "star.png", "mimeType": "image/png", "buffer": star}])
+    page.locator("#status", has_text="Picture added").wait_for()
+    page.click("#predict")
+    refusal = page.locator("#refusal")
+    refusal.wait_for()
+    assert "That doesn't look like a digit" in refusal.inner_text()
+    assert Prediction.objects.count() == 0
+    page.click("#read-anyway")
+    wait_for_saved_reading(page)
+    assert page.locator("#result-forced").is_visible() and refusal.is_hidden()
+    assert Prediction.objects.get().forced
     assert page.js_errors == []
 
 

@@ -23,7 +23,9 @@ def test_model_card_describes_the_committed_files():
         assert path.exists(), path
         assert hashlib.sha256(path.read_bytes()).hexdigest() == card[digest_key]
     assert (ARTIFACTS_DIR / card["file"]).stat().st_size <= 5 * 1024 * 1024
-    assert card["classes"] == list(range(10))
+    assert card["classes"] == list(range(10)) and card["not_a_digit_class"]
+    assert 0 < card["thresholds"]["uncertain_below"] < 1 and 0.5 <= card["thresholds"]["refuse_at"] < 1
+    assert card["calibration"]["temperature"] > 0
     assert card["test_accuracy"] >= 0.99
     assert set(card["test_per_class_accuracy"]) == {str(d) for d in range(10)}
     assert "--data" in card["training_command"]
@@ -43,7 +45,7 @@ def test_probabilities_are_a_distribution_for_every_image_of_a_batch():
     with np.load(FIXTURE) as sample:
         batch = sample["x"][:8].astype(np.float32) / 255.0
     probabilities = get_model().predict(batch)
-    assert probabilities.shape == (8, 10)
+    assert probabilities.shape == (8, 11)  # the ten digits, then "not a digit"
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
     # A batch gives the same answers as one image at a time.
     singles = np.vstack([get_model().predict(image[None]) for image in batch])

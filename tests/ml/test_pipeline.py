@@ -11,7 +11,7 @@ from PIL import Image
 from ml import synth
 from ml.errors import NoDigitFound, UnreadableImage
 from ml.model import get_model
-from ml.pipeline import STORED_SIDE, UNCERTAIN_BELOW, Reading, read
+from ml.pipeline import STORED_SIDE, Reading, read
 from ml.synth import Glyph, draw
 
 
@@ -42,8 +42,10 @@ def test_one_drawn_digit(model, digit):
     assert reading.digit == int(digit) and reading.number == digit
     assert len(reading.digits) == 1 and not reading.multi
     assert len(reading.probabilities) == 10 and sum(reading.probabilities) == pytest.approx(1.0, abs=1e-9)
-    assert reading.confidence == max(reading.probabilities)
-    assert reading.uncertain == (reading.confidence < UNCERTAIN_BELOW)
+    d = reading.digits[0]
+    assert 0 <= d.not_digit < model.refuse_at
+    assert reading.confidence == pytest.approx(max(reading.probabilities) * (1 - d.not_digit))
+    assert reading.uncertain == (reading.confidence < model.uncertain_below)
     assert (reading.width, reading.height) == (280, 280)
     assert reading.model_version == model.version
     x, y, w, h = reading.digits[0].box
@@ -56,7 +58,7 @@ def test_a_line_of_digits(model):
     assert reading.number == "40719"
     assert reading.multi and reading.digit is None and reading.probabilities is None
     assert reading.confidence == min(d.confidence for d in reading.digits)
-    assert reading.uncertain == any(d.confidence < UNCERTAIN_BELOW for d in reading.digits)
+    assert reading.uncertain == any(d.confidence < model.uncertain_below for d in reading.digits)
     lefts = [d.box[0] for d in reading.digits]
     assert lefts == sorted(lefts)
     for d in reading.digits:

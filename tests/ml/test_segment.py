@@ -1,4 +1,5 @@
-"""Splitting a line into digits: counts, order, boxes, and each digit's own pixels."""
+"""Splitting a picture into lines and digits: counts, order, boxes, each digit's own pixels,
+marks between digits, and digits that touch."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from ml import segment
 from ml.preprocess import extract_ink
-from ml.synth import Glyph, draw
+from ml.synth import MARKS, Glyph, MarkGlyph, draw, touching_x
 
 
 def line(glyphs: list[Glyph], size: tuple[int, int]) -> np.ndarray:
@@ -119,3 +120,228 @@ def test_boxes_are_in_the_original_pictures_pixels(scale):
     boxes = [d.box for d in segment.split(extract_ink(grey))]
     expected = [(100 * scale, 40 * scale, 10 * scale, 120 * scale), (400 * scale, 40 * scale, 80 * scale, 120 * scale)]
     assert np.allclose(boxes, expected, atol=scale)
+
+
+# Lines ------------------------------------------------------------------------
+
+
+def page_of(rows: list[str], height: float = 120, pitch: float = 1.6, drift: float = 0.0, brush: int = 9,
+            indents: list[float] | None = None) -> tuple[list[list[Glyph]], tuple[int, int]]:
+    """Rows of digits one under the other; each digit ``drift`` heights lower than the one before."""
+    glyph_rows, right = [], 0.0
+    for r, digits in enumerate(rows):
+        x, glyphs = 20.0 + (indents[r] if indents else 0.0), []
+        for i, digit in enumerate(digits):
+            glyph = Glyph(digit=digit, form=0, x=x, y=20 + r * pitch * height + i * drift * height, height=height,
+                          brush=brush, slant=0.15, seed=i)
+            glyphs.append(glyph)
+            x += glyph.extent()[0] + 0.3 * height
+        glyph_rows.append(glyphs)
+        right = max(right, x)
+    bottom = max(g.y + g.extent()[1] for row in glyph_rows for g in row)
+    return glyph_rows, (int(right) + 20, int(bottom) + 30)
+
+
+def found_lines(glyph_rows: list[list[Glyph]], size: tuple[int, int], score=None) -> list[list[segment.Segment]]:
+    return segment.lines(extract_ink(line([g for row in glyph_rows for g in row], size)), score)
+
+
+def assert_lines_match(found: list[list[segment.Segment]], glyph_rows: list[list[Glyph]], size: tuple[int, int]):
+    assert [len(row) for row in found] == [len(row) for row in glyph_rows]
+    for row, glyphs in zip(found, glyph_rows):
+        for digit, glyph in zip(row, glyphs):
+            assert overlap(digit.box, ink_box(glyph, size)) > 0.85
+
+
+@pytest.mark.parametrize("rows", [["2024", "17"], ["2024", "17", "365"], ["7", "31415926", "80"]])
+def test_lines_come_out_top_to_bottom_each_left_to_right(rows):
+    glyph_rows, size = page_of(rows, indents=[0, 60, 10])
+    assert_lines_match(found_lines(glyph_rows, size), glyph_rows, size)
+
+
+def test_lines_whose_digits_are_in_the_same_columns_stay_apart():
+    glyph_rows, size = page_of(["8888", "1111", "0000"], pitch=1.3)
+    assert_lines_match(found_lines(glyph_rows, size), glyph_rows, size)
+
+
+def test_a_slanted_line_is_one_line_though_its_ends_do_not_overlap():
+    glyph_rows, size = page_of(["31415926", "2718"], drift=0.18, pitch=3.0)
+    first = glyph_rows[0]
+    assert first[0].y + first[0].extent()[1] < first[-1].y  # the first digit ends above the last one starts
+    assert_lines_match(found_lines(glyph_rows, size), glyph_rows, size)
+
+
+def test_one_line_reads_as_one_split():
+    for glyphs, size in (row_of("507149", [220, 90, 160, 60, 200, 120]),
+                         row_of("574", [200, 200, 200], forms=[1, 1, 1], brush=6),
+                         row_of("123456789012", [150 + 10 * (i % 4) for i in range(12)], gap=25)):
+        ink = extract_ink(line(glyphs, size))
+        (found,) = segment.lines(ink)
+        assert [d.box for d in found] == [d.box for d in segment.split(ink)]
+        assert len(found) == len(glyphs)
+
+
+def test_digits_in_several_strokes_stay_whole_on_a_page():
+    glyph_rows, size = page_of(["574", "457"], height=150, brush=5)
+    glyph_rows = [[Glyph(**{**g.__dict__, "form": 1}) for g in row] for row in glyph_rows]
+    grey = line([g for row in glyph_rows for g in row], size)
+    assert components(grey) > 6
+    assert_lines_match(segment.lines(extract_ink(grey)), glyph_rows, size)
+
+
+def test_a_bar_above_its_digit_stays_on_its_line():
+    grey = np.full((400, 300), 255, np.uint8)
+    grey[10:18, 70:140] = 0  # a 5's bar, above its body
+    grey[30:150, 40:80] = 0
+    grey[30:150, 200:240] = 0
+    grey[230:350, 40:80] = 0  # a second line
+    (first, second), (third,) = segment.lines(extract_ink(grey))
+    assert first.box == (40, 10, 100, 140) and second.box == (200, 30, 40, 120)
+    assert third.box == (40, 230, 40, 120)
+
+
+# Marks ------------------------------------------------------------------------
+
+
+def number_with_marks(items: str, height: float = 150, brush: int = 10) -> tuple[list, tuple[int, int]]:
+    glyphs, x = [], 20.0
+    for i, item in enumerate(items):
+        if item in MARKS:
+            glyph = MarkGlyph(item, x=x, y=40, height=height, brush=brush)
+        else:
+            glyph = Glyph(digit=item, form=0, x=x, y=40, height=height, brush=brush, slant=0.15, seed=i)
+        glyphs.append(glyph)
+        x += glyph.extent()[0] + 0.2 * height
+    return glyphs, (int(x) + 20, int(height) + 100)
+
+
+@pytest.mark.parametrize("items", ["12-34", "12:30", "1,234", "3/4"])
+def test_a_mark_between_groups_is_a_segment_of_its_own(items):
+    glyphs, size = number_with_marks(items)
+    (found,) = segment.lines(extract_ink(line(glyphs, size)))
+    boxes = [ink_box(g, size) for g in glyphs]
+    if ":" in items:  # a colon is two dots (or nothing, when they are small enough to count as specks)
+        i = items.index(":")
+        x, y, w, h = boxes.pop(i)
+        dots = [d for d in found if x <= d.box[0] and d.box[0] + d.box[2] <= x + w + 1]
+        assert len(dots) in (0, 2)
+        found = [d for d in found if all(d is not dot for dot in dots)]
+    assert len(found) == len(boxes)
+    for box, digit in zip(boxes, found):
+        assert overlap(digit.box, box) > 0.8
+
+
+def test_a_colon_with_dots_as_large_as_its_pen_gives_two_marks():
+    glyphs, size = number_with_marks("12:30", brush=16)
+    (found,) = segment.lines(extract_ink(line(glyphs, size)))
+    assert len(found) == 6
+    first, second = found[2:4]
+    assert max(first.box[2:]) < 40 and max(second.box[2:]) < 40 and first.box[1] < second.box[1]
+
+
+def test_a_dash_reaching_into_a_digits_box_is_not_absorbed():
+    grey = np.full((200, 400), 255, np.uint8)
+    grey[40:50, 40:140] = 0  # a 7: its bar...
+    grey[40:160, 60:70] = 0  # ...and its stem
+    grey[95:105, 110:180] = 0  # a dash at mid height, under the bar, overlapping the 7's box by 30 px
+    grey[40:160, 220:260] = 0
+    found = segment.split(extract_ink(grey))
+    assert [d.box for d in found] == [(40, 40, 100, 120), (110, 95, 70, 10), (220, 40, 40, 120)]
+
+
+def test_a_dot_next_to_a_digit_is_not_merged_into_it():
+    grey = np.full((200, 300), 255, np.uint8)
+    grey[40:160, 40:60] = 0  # a 1...
+    grey[148:160, 52:66] = 0  # ...and a full stop overlapping its box but not its ink
+    grey[148:160, 52:62] = 255
+    grey[148:160, 62:74] = 0
+    grey[40:160, 120:160] = 0
+    found = segment.split(extract_ink(grey))
+    assert [d.box for d in found] == [(40, 40, 20, 120), (62, 148, 12, 12), (120, 40, 40, 120)]
+
+
+# Touching digits ----------------------------------------------------------------
+
+
+def touching_pair(digits: str, lead: str = "", height: float = 160,
+                  brush: int = 12) -> tuple[list[Glyph], tuple[int, int]]:
+    """Digits ``lead`` apart from each other, then two digits whose strokes touch and cross by a
+    third of the brush."""
+    glyphs, x = [], 20.0
+    for i, digit in enumerate(lead + digits):
+        glyph = Glyph(digit=digit, form=0, x=x, y=30, height=height, brush=brush, slant=0.1, width=1.2, seed=i)
+        if i == len(lead) + 1:
+            glyph = Glyph(**{**glyph.__dict__, "x": touching_x(glyphs[-1], glyph, crossing=0.4 * brush)})
+        glyphs.append(glyph)
+        x = glyph.x + glyph.extent()[0] + 0.3 * height
+    return glyphs, (int(x), int(height) + 60)
+
+
+def knows(glyphs: list[Glyph], size: tuple[int, int]):
+    """A stand-in for a model that knows these digits: sure of a mask shaped like one of them
+    (each drawn alone), unsure of anything else. Unlike a real model, it does not change."""
+    shapes = []
+    for glyph in glyphs:
+        x, y, w, h = ink_box(glyph, size)
+        shapes.append((draw([glyph], size)[y:y + h, x:x + w] > 0.5).astype(np.uint8))
+
+    def likeness(mask: np.ndarray, shape: np.ndarray) -> float:
+        if abs(mask.shape[0] - shape.shape[0]) > 8 or abs(mask.shape[1] - shape.shape[1]) > 8:
+            return 0.0
+        a, b = (cv2.resize(m, (32, 32), interpolation=cv2.INTER_NEAREST) > 0 for m in (mask, shape))
+        return (a & b).sum() / (a | b).sum()
+
+    def score(masks: list[np.ndarray]) -> np.ndarray:
+        # sure of a close match, fairly sure of a rough one (a cut through crossing strokes), else unsure
+        best = [max(likeness(m, shape) for shape in shapes) for m in masks]
+        return np.array([0.99999 if b > 0.7 else 0.8 if b > 0.4 else 0.3 for b in best])
+
+    return score
+
+
+@pytest.mark.parametrize("lead,digits", [("", "00"), ("", "38"), ("20", "17"), ("5", "00"), ("", "17")])
+def test_touching_digits_are_split_with_a_scorer_and_not_without(lead, digits):
+    glyphs, size = touching_pair(digits, lead)
+    grey = line(glyphs, size)
+    assert components(grey) == len(lead) + 1
+    ink = extract_ink(grey)
+    assert [len(row) for row in segment.lines(ink)] == [len(lead) + 1]
+    (found,) = segment.lines(ink, knows(glyphs, size))
+    assert len(found) == len(glyphs)
+    for glyph, digit in zip(glyphs, found):
+        assert overlap(digit.box, ink_box(glyph, size)) > 0.8
+    assert sum(int(d.mask.sum()) for d in found) == int(ink.mask.sum())  # every pixel goes to one part
+
+
+def test_touching_digits_are_split_with_the_real_models_scorer():
+    from ml.model import get_model
+    from ml.pipeline import _sureness
+
+    glyphs, size = touching_pair("00", "5")
+    (found,) = segment.lines(extract_ink(line(glyphs, size)), _sureness(get_model()))
+    assert len(found) == 3
+    for glyph, digit in zip(glyphs, found):
+        assert overlap(digit.box, ink_box(glyph, size)) > 0.6
+
+
+def test_the_scorer_decides_whether_to_split():
+    glyphs, size = touching_pair("00")
+    ink = extract_ink(line(glyphs, size))
+    calls = []
+
+    def whole_is_best(masks):
+        calls.append(len(masks))
+        return np.array([1.0] + [0.2] * (len(masks) - 1))  # the first mask is the unsplit one
+
+    assert [len(row) for row in segment.lines(ink, whole_is_best)] == [1]
+    assert len(calls) == 1 and calls[0] > 3  # all the candidates in one call
+
+
+def test_a_single_digit_is_never_offered_to_the_scorer():
+    glyph = Glyph(digit="8", form=0, x=60, y=50, height=180, brush=16, slant=0.1)
+    ink = extract_ink(line([glyph], (280, 280)))
+
+    def refuse(masks):
+        raise AssertionError("no digit here is wide enough to be two")
+
+    assert [len(row) for row in segment.lines(ink, refuse)] == [1]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from ml import synth
+from ml.preprocess import decode, extract_ink, to_grey
 
 
 def test_the_same_seed_gives_the_same_pictures_and_another_seed_others():
@@ -17,12 +19,38 @@ def test_the_same_seed_gives_the_same_pictures_and_another_seed_others():
     assert [s.data for s in first] != [s.data for s in synth.samples("canvas", 5, seed=12)]
 
 
+LABELS = {"canvas": r"\d", "paper": r"\d", "line": r"\d{2,8}", "page": r"\d{1,8}( \d{1,8}){1,2}",
+          "touching": r"\d{2,4}", "marks": r"\d{2,12}"}
+
+
 @pytest.mark.parametrize("kind", synth.KINDS)
 def test_samples_are_pictures_with_digit_labels(kind):
     for sample in synth.samples(kind, 6, seed=3):
-        assert sample.kind == kind and sample.label.isdigit()
-        assert len(sample.label) == 1 if kind != "line" else 2 <= len(sample.label) <= 8
+        assert sample.kind == kind and re.fullmatch(LABELS[kind], sample.label), sample.label
         Image.open(io.BytesIO(sample.data)).load()
+
+
+def test_pages_have_two_or_three_lines_of_up_to_eight_digits():
+    counts = {len(s.label.split(" ")) for s in synth.samples("page", 30, seed=4)}
+    lengths = {len(line) for s in synth.samples("page", 30, seed=4) for line in s.label.split(" ")}
+    assert counts == {2, 3} and min(lengths) == 1 and max(lengths) == 8
+
+
+def test_touching_digits_really_touch():
+    for sample in synth.samples("touching", 20, seed=5):
+        ink = extract_ink(to_grey(decode(sample.data)))
+        assert len(ink.outlines) < len(sample.label), sample.label
+
+
+def test_every_mark_can_be_drawn_between_digits():
+    for mark in synth.MARKS:
+        glyphs = [synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
+                  synth.MarkGlyph(mark, x=60, y=10, height=100, brush=6),
+                  synth.Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6)]
+        coverage = synth.draw(glyphs, (240, 140))
+        mark_ink = (synth.draw(glyphs[1:2], (240, 140)) > 0.5)
+        assert mark_ink.any() and not mark_ink[:, :55].any() and not mark_ink[:, 155:].any(), mark
+        assert (coverage > 0.5).sum() > mark_ink.sum()
 
 
 def test_canvases_vary_in_polarity_transparency_size_and_place():

@@ -10,7 +10,8 @@ import numpy as np
 
 from ml.data import Extra, Mnist
 from ml.model import load_model
-from ml.train import train
+from ml.handwriting import NOT_A_DIGIT, Images
+from ml.train import Handwriting, train
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
 
@@ -38,7 +39,7 @@ def test_training_writes_a_model_its_onnx_twin_and_a_true_card(tmp_path):
     # The served ONNX graph computes what the trained Keras model computes.
     images = x[800:832].astype(np.float32) / 255.0
     keras_out = keras.saving.load_model(tmp_path / card["file"])(images[..., None], training=False).numpy()
-    onnx_out = load_model(tmp_path).predict(images)
+    onnx_out = load_model(tmp_path).predict_raw(images)
     np.testing.assert_allclose(onnx_out, keras_out, atol=1e-4)
 
 
@@ -52,3 +53,31 @@ def test_extra_images_join_the_training_split_only(tmp_path):
     assert card["hyperparameters"]["training_size"] == 200 + 50
     assert card["hyperparameters"]["validation_size"] == 100
     assert card["extra_data"] == {"images": 50, "sha256": "e" * 64}
+
+
+def test_other_writers_train_and_calibrate_the_not_a_digit_class(tmp_path):
+    with np.load(FIXTURE) as sample:
+        x, y = sample["x"], sample["y"]
+    data = Mnist(x_train=x[:300], y_train=y[:300], x_test=x[300:400], y_test=y[300:400], sha256="f" * 64)
+    rng = np.random.default_rng(0)
+    noise = (rng.uniform(size=(120, 28, 28)) > 0.7).astype(np.uint8) * 255  # a stand-in for scribbles
+
+    def images(digits: slice, non_digits: slice) -> Images:
+        xs = np.concatenate([x[digits], noise[non_digits]])
+        ys = np.concatenate([y[digits], np.full(len(noise[non_digits]), NOT_A_DIGIT, np.uint8)])
+        return Images(xs, ys, np.array(["set"] * len(ys)))
+
+    handwriting = Handwriting(train=images(slice(400, 500), slice(0, 60)),
+                              calibration=images(slice(500, 600), slice(60, 120)), settings={"renders": 1})
+    card = train(data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, handwriting=handwriting,
+                 log=lambda line: None)
+    assert card["hyperparameters"]["training_size"] == 200 + 160
+    assert card["handwriting"] == {"renders": 1, "training_images": 160, "calibration_images": 160}
+    assert card["calibration"]["temperature"] > 0 and card["calibration"]["digits"] == 100
+    assert 0.5 <= card["thresholds"]["refuse_at"] <= 0.99
+    assert 0 < card["thresholds"]["uncertain_below"] < 1
+    model = load_model(tmp_path)
+    assert model.temperature == card["calibration"]["temperature"]
+    probabilities = model.predict(x[:4].astype(np.float32) / 255.0)
+    assert probabilities.shape == (4, 11)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-9)

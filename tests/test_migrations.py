@@ -1,0 +1,47 @@
+"""The migration that added lines: readings stored before it keep their digits and gain their line."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("recognizer", "0001_initial")]
+AFTER = [("recognizer", "0002_reading_lines_refusals")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_readings_get_one_line_and_their_uncertain_flag(django_user_model):
+    old = migrate(BEFORE)
+    user = old.get_model("auth", "User").objects.create(username="olivia")
+    Prediction = old.get_model("recognizer", "Prediction")
+    common = dict(user_id=user.pk, source="draw", image="", width=280, height=280, model_version="old",
+                  duration_ms=1.0)
+    digits = [{"digit": 4, "confidence": 0.99, "probabilities": [0.1] * 10, "box": [10, 20, 30, 40],
+               "uncertain": False},
+              {"digit": 7, "confidence": 0.6, "probabilities": [0.1] * 10, "box": [50, 15, 30, 40],
+               "uncertain": True}]
+    number = Prediction.objects.create(multi=True, confidence=0.6, digits=digits, number="47", **common)
+    single = Prediction.objects.create(multi=False, digit=4, confidence=0.99, probabilities=[0.1] * 10,
+                                       digits=digits[:1], number="4", **common)
+    try:
+        new = migrate(AFTER)
+        Prediction = new.get_model("recognizer", "Prediction")
+        number, single = Prediction.objects.get(pk=number.pk), Prediction.objects.get(pk=single.pk)
+
+        with_not_digit = [{**d, "not_digit": 0.0} for d in digits]
+        assert number.digits == with_not_digit
+        assert number.lines == [{"number": "47", "box": [10, 15, 70, 45], "digits": with_not_digit}]
+        assert number.uncertain is True and number.ignored == [] and number.forced is False
+        assert (number.separate_digits, number.notice) == (1, None)
+        assert single.lines == [{"number": "4", "box": [10, 20, 30, 40], "digits": with_not_digit[:1]}]
+        assert single.uncertain is False
+    finally:
+        migrate(AFTER)  # the database as the other tests expect it, whatever happened
