@@ -4,7 +4,11 @@ from django.contrib.auth.models import User
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional; only used to reset your password.")
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional. Only used to send you a link if you forget your password; "
+                  "without it, a forgotten password cannot be reset.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views import View
 from django.views.generic import CreateView
 from rest_framework.authtoken.models import Token
 
@@ -27,24 +29,51 @@ class SignUpView(CreateView):
         return redirect("recognizer:draw")
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's log-out (POST only), which then says so.
+
+    It lands on the log-in page, which looks the same whether or not anything
+    happened; the message tells a person on a shared computer that it did.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have logged out.")
+        return response
+
+
 @login_required
 def token_page(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     return render(request, "accounts/token.html", {"token": token})
 
 
-@login_required
-@require_POST
-def token_regenerate_view(request: HttpRequest) -> HttpResponse:
-    had_token = Token.objects.filter(user=request.user).exists()
-    token_regenerate(user=request.user)
-    messages.success(request, "New token created; the old one no longer works." if had_token else "Token created.")
-    return redirect("token")
+class TokenChangeView(LoginRequiredMixin, View):
+    """Regenerate or revoke the API token: a GET asks first, a POST does it.
 
+    Either one stops every program using the old key at once, so neither may
+    happen on a single click. The question is a page of its own, so it works
+    without JavaScript. Creating the first token loses nothing: the token page
+    posts here straight away when there is none.
+    """
 
-@login_required
-@require_POST
-def token_revoke_view(request: HttpRequest) -> HttpResponse:
-    token_revoke(user=request.user)
-    messages.success(request, "Token revoked; programs using it can no longer sign in.")
-    return redirect("token")
+    action = ""  # "regenerate" or "revoke", set in accounts/urls.py
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        token = Token.objects.filter(user=request.user).first()
+        if token is None:
+            return redirect("token")  # nothing to replace or revoke: the token page offers to create one
+        return render(request, "accounts/token_confirm.html", {"token": token, "action": self.action})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        had_token = Token.objects.filter(user=request.user).exists()
+        if self.action == "regenerate":
+            token_regenerate(user=request.user)
+            messages.success(request, "New token created; the old one no longer works." if had_token
+                             else "Token created.")
+        else:
+            token_revoke(user=request.user)
+            messages.success(request, "Token revoked; programs using it can no longer sign in." if had_token
+                             else "You have no token to revoke.")
+        return redirect("token")

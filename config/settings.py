@@ -11,8 +11,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_email, env_host, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -123,6 +124,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "recognizer:draw"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- E-mail: only ever password-reset links -------------------------------------------
+
+# With EMAIL_HOST set, mail goes out through that SMTP server; without it, each
+# message is printed on the console, which suits development. `check --deploy`
+# warns about the console in production (accounts/checks.py): reset links would
+# end up in the logs instead of people's inboxes.
+EMAIL_HOST = env_host("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A mail server that hangs must not hold a web worker past gunicorn's 30 s.
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _without_host = [name for name in ("EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS")
+                     if env_str(name, "")]
+    if _without_host:
+        raise ImproperlyConfigured(f"{', '.join(_without_host)} set without EMAIL_HOST: set EMAIL_HOST too")
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "Digits <noreply@localhost>")
+
 # --- Internationalisation ---------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -177,7 +201,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links put a link inside each operation's expand button (nested controls,
+    # which screen readers announce badly: axe's "nested-interactive").
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -1,12 +1,17 @@
-"""Sign-up, log-in, log-out, password change and the API token page."""
+"""Sign-up, log-in, log-out, password change and reset, and the API token page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from tests.a11y import dangling_references, described_by
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +98,14 @@ def test_logout_is_post_only(owner_client):
     assert "_auth_user_id" not in owner_client.session
 
 
+def test_logout_says_so_on_the_page_it_lands_on(owner_client):
+    response = owner_client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "You have logged out." in response.content.decode()
+    # Said once: the next page no longer shows it.
+    assert "You have logged out." not in owner_client.get(reverse("login")).content.decode()
+
+
 def test_password_change(owner_client, owner):
     new = "an0ther-Long-passphrase"
     bad = owner_client.post(reverse("password_change"), {"old_password": "wrong", "new_password1": new,
@@ -129,7 +142,161 @@ def test_token_create_regenerate_revoke(owner_client, owner):
     assert not Token.objects.filter(user=owner).exists()
 
 
-def test_token_actions_are_post_only(owner_client, owner):
-    assert owner_client.get(reverse("token_regenerate")).status_code == 405
-    assert owner_client.get(reverse("token_revoke")).status_code == 405
+@pytest.mark.parametrize("action", ["token_regenerate", "token_revoke"])
+def test_token_actions_ask_first_on_a_page_of_their_own(owner_client, owner, action):
+    token = Token.objects.create(user=owner)
+    page = owner_client.get(reverse("token")).content.decode()
+    assert f'href="{reverse(action)}"' in page  # the token page links to the question, it does not act
+
+    question = owner_client.get(reverse(action))
+    html = question.content.decode()
+    assert question.status_code == 200
+    assert Token.objects.get(user=owner).key == token.key  # asking changed nothing
+    assert token.key[-4:] in html and token.key not in html
+    assert re.search(r'<form method="post" class="actions">\s*<input type="hidden" name="csrfmiddlewaretoken"', html)
+    assert f'href="{reverse("token")}"' in html and "No, keep it" in html
+
+    response = owner_client.post(reverse(action), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("token")
+    after = Token.objects.filter(user=owner).first()
+    if action == "token_regenerate":
+        assert after is not None and after.key != token.key
+        assert "the old one no longer works" in response.content.decode()
+    else:
+        assert after is None
+        assert "Token revoked" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["token_regenerate", "token_revoke"])
+def test_with_no_token_there_is_nothing_to_ask_about(owner_client, owner, action):
+    response = owner_client.get(reverse(action))
+    assert response.status_code == 302 and response.url == reverse("token")
     assert not Token.objects.filter(user=owner).exists()
+
+
+def test_token_actions_need_a_signed_in_person(client):
+    for action in ("token_regenerate", "token_revoke"):
+        for method in (client.get, client.post):
+            response = method(reverse(action))
+            assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not Token.objects.exists()
+
+
+def test_the_token_page_has_a_copy_button_that_needs_no_framework(owner_client, owner):
+    Token.objects.create(user=owner)
+    html = owner_client.get(reverse("token")).content.decode()
+    assert re.search(r'<button type="button" id="copy-token" data-copy="token-key"[^>]* hidden>', html)
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    assert dangling_references(html) == []
+
+
+def test_the_token_date_is_written_as_history_writes_dates(owner_client, owner, settings):
+    settings.TIME_ZONE = "UTC"
+    token = Token.objects.create(user=owner)
+    Token.objects.filter(pk=token.pk).update(created=dt.datetime(2026, 12, 1, 21, 21, tzinfo=dt.timezone.utc))
+    html = owner_client.get(reverse("token")).content.decode()
+    assert 'Created <time datetime="2026-12-01T21:21:00+00:00">1 Dec 2026, 21:21</time>.' in html
+    assert ".." not in html.replace("...", "")
+
+
+# Password reset by e-mail ----------------------------------------------------------------------
+
+
+def reset_link(message) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/reset/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_password_reset_by_email_from_the_link_to_logging_in(client, owner):
+    login_page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("password_reset")}">Forgot your password?</a>' in login_page
+
+    response = client.post(reverse("password_reset"), {"email": "OLIVIA@example.com"})
+    assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert "Check your e-mail" in client.get(response.url).content.decode()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["olivia@example.com"]
+    assert message.subject == "Reset your password on Digits"
+    assert owner.username in message.body and "If you did not ask for it" in message.body
+
+    # The link leads to a form for the new password (Django moves the token out of the address first).
+    form = client.get(reset_link(message), follow=True)
+    assert form.status_code == 200
+    assert "Choose a new password" in form.content.decode()
+    set_password_url = form.redirect_chain[-1][0]
+    new = "a-Brand-new-passphrase-9"
+    done = client.post(set_password_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302 and done.url == reverse("password_reset_complete")
+    assert "Password set" in client.get(done.url).content.decode()
+
+    # The new password logs in; the old one does not; the link does not work twice.
+    assert client.login(username=owner.username, password=PASSWORD) is False
+    response = client.post(reverse("login"), {"username": owner.username, "password": new})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+    client.post(reverse("logout"))
+    again = client.get(reset_link(message), follow=True).content.decode()
+    assert "This link no longer works" in again and f'href="{reverse("password_reset")}"' in again
+
+
+def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, owner, member):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert mail.outbox == []  # and the account without an address ("max") cannot be reached either
+
+
+def test_password_reset_refuses_a_new_password_that_is_too_weak(client, owner):
+    client.post(reverse("password_reset"), {"email": owner.email})
+    form = client.get(reset_link(mail.outbox[0]), follow=True)
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": "short", "new_password2": "short"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "too short" in html
+    assert dangling_references(html) == []
+    assert described_by(html, "id_new_password2") == ["id_new_password2_helptext", "id_new_password2_error"]
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+
+# What sign-up promises --------------------------------------------------------------------------
+
+
+def test_signup_says_plainly_what_is_stored_and_what_the_email_is_for(client):
+    html = " ".join(client.get(reverse("signup")).content.decode().split())
+    assert "What is stored" in html
+    for stored in ("user name", "one-way hash", "e-mail", "each reading you save", "Live readings"):
+        assert stored in html
+    assert "Only used to send you a link if you forget your password" in html
+
+
+def test_the_email_given_at_signup_is_where_the_reset_link_goes(client):
+    signup(client)
+    client.post(reverse("logout"))
+    client.post(reverse("password_reset"), {"email": "nina@example.com"})
+    assert [m.to for m in mail.outbox] == [["nina@example.com"]]
+
+
+# Help and error texts carry the ids the fields point at ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["login", "signup", "password_reset"])
+def test_every_aria_reference_on_the_signed_out_forms_exists(client, name):
+    assert dangling_references(client.get(reverse(name)).content.decode()) == []
+    # With errors too: each field then points at its error as well.
+    html = client.post(reverse(name), {}).content.decode()
+    assert dangling_references(html) == []
+
+
+def test_a_field_is_described_by_its_help_and_its_error(client):
+    html = signup(client, email="not-an-email").content.decode()
+    assert described_by(html, "id_email") == ["id_email_helptext", "id_email_error"]
+    assert re.search(r'<div class="error" id="id_email_error"><p>Enter a valid email address.</p></div>', html)
+    assert '<div class="help" id="id_email_helptext">Optional.' in html
+
+
+def test_every_aria_reference_on_the_password_change_form_exists(owner_client):
+    assert dangling_references(owner_client.get(reverse("password_change")).content.decode()) == []
+    html = owner_client.post(reverse("password_change"), {"old_password": "wrong"}).content.decode()
+    assert "Your old password was entered incorrectly" in html
+    assert dangling_references(html) == []

@@ -18,6 +18,7 @@ from PIL import Image
 from recognizer import services
 from recognizer.models import Prediction
 from recognizer.views import HISTORY_PAGE_SIZE
+from tests.a11y import dangling_references, described_by
 from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,38 @@ def test_draw_page_has_the_canvas_tools_and_api_addresses(owner_client):
     assert re.search(r'data-csrf="[A-Za-z0-9]{32,}"', html)
     assert 'role="alert"' in html and 'aria-live="polite"' in html
     assert "/static/js/draw.js" in html and "/static/css/draw.css" in html
-    assert "https://" not in html.split("<main>")[1]  # nothing from a CDN
+    assert "https://" not in html.split("<main")[1]  # nothing from a CDN
     assert f'href="{reverse("recognizer:history")}"' in html  # the nav links to History
+
+
+def test_the_canvas_is_an_image_named_and_described_by_what_was_read(owner_client):
+    html = owner_client.get(reverse("recognizer:draw")).content.decode()
+    canvas = re.search(r"<canvas [^>]*>", html).group(0)
+    assert 'role="img"' in canvas and 'aria-label="Drawing area for digits"' in canvas
+    # The status line says what was read ("Read 7, 98% sure..."); draw.js fills it, politely announced.
+    assert described_by(html, "canvas") == ["status", "draw-help"]
+    assert re.search(r'<p id="status" [^>]*role="status" aria-live="polite">', html)
+    assert dangling_references(html) == []
+
+
+@pytest.mark.parametrize("name", ["recognizer:draw", "recognizer:history", "token", "password_change", "login",
+                                  "password_reset"])
+def test_every_page_has_a_skip_link_a_favicon_and_no_dangling_aria_reference(client, owner, name):
+    if name not in ("login", "password_reset"):
+        client.force_login(owner)
+    html = client.get(reverse(name)).content.decode()
+    body = html.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="skip-link" href="#main">Skip to main content</a>')  # the first thing to tab to
+    assert '<main id="main" tabindex="-1">' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert dangling_references(html) == []
+
+
+def test_the_favicon_is_a_static_file_of_the_site(owner_client):
+    from django.contrib.staticfiles import finders
+
+    svg = Path(finders.find("favicon.svg")).read_text()
+    assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg and "href" not in svg
 
 
 def test_the_static_files_are_served_and_need_no_build(owner_client):
@@ -151,6 +182,8 @@ def test_detail_shows_the_picture_boxes_probabilities_and_model(owner_client, ow
     assert f'action="{reverse("recognizer:correct", kwargs={"pk": prediction.pk})}"' in html
     assert "csrfmiddlewaretoken" in html
     assert f'href="{reverse("recognizer:delete", kwargs={"pk": prediction.pk})}"' in html
+    assert dangling_references(html) == []
+    assert described_by(html, "id_correct_label") == ["id_correct_label_helptext"]
 
 
 @pytest.mark.parametrize("name", ["recognizer:detail", "recognizer:delete", "recognizer:correct", "recognizer:image"])
@@ -252,6 +285,8 @@ def test_a_bad_correction_shows_the_error_and_stores_nothing(owner_client, owner
     html = response.content.decode()
     assert 'class="error" role="alert"' in html
     assert "This field is required" in html or "Enter digits only" in html or "at most 64" in html
+    assert described_by(html, "id_correct_label") == ["id_correct_label_helptext", "id_correct_label_error"]
+    assert dangling_references(html) == []
     prediction.refresh_from_db()
     assert prediction.correct_label == "1"
 

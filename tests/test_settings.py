@@ -12,7 +12,7 @@ import secrets
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_rate
+from config.env import env_bool, env_email, env_host, env_int, env_list, env_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,9 @@ def test_env_int(monkeypatch):
     monkeypatch.setenv("X_INT", "-3")
     with pytest.raises(ImproperlyConfigured, match="below the minimum"):
         env_int("X_INT", 1)
+    monkeypatch.setenv("X_INT", "70000")
+    with pytest.raises(ImproperlyConfigured, match="above the maximum of 65535"):
+        env_int("X_INT", 1, maximum=65535)
 
 
 def test_env_list_and_rate(monkeypatch):
@@ -50,8 +53,33 @@ def test_env_list_and_rate(monkeypatch):
         env_rate("X_RATE", "1/day")
 
 
+@pytest.mark.parametrize("raw", ["smtp.example.com", "10.0.0.5", "::1", ""])
+def test_env_host(monkeypatch, raw):
+    monkeypatch.setenv("X_HOST", raw)
+    assert env_host("X_HOST", "") == raw
+
+
+@pytest.mark.parametrize("raw", ["smtp.example.com:587", "smtp://smtp.example.com", "smtp example.com"])
+def test_env_host_refuses_a_port_a_scheme_or_spaces(monkeypatch, raw):
+    monkeypatch.setenv("X_HOST", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_HOST"):
+        env_host("X_HOST", "")
+
+
+def test_env_email(monkeypatch):
+    monkeypatch.setenv("X_FROM", "Digits <noreply@digits.example.com>")
+    assert env_email("X_FROM", "a@localhost") == "Digits <noreply@digits.example.com>"
+    monkeypatch.setenv("X_FROM", "noreply@digits.example.com")
+    assert env_email("X_FROM", "a@localhost") == "noreply@digits.example.com"
+    for bad in ("noreply", "Digits <noreply>", "@example.com"):
+        monkeypatch.setenv("X_FROM", bad)
+        with pytest.raises(ImproperlyConfigured, match="X_FROM"):
+            env_email("X_FROM", "a@localhost")
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_",
+                                                                            "DEFAULT_FROM_EMAIL"))}
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)
@@ -60,9 +88,18 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_in_production_mode():
     result = manage("check", "--deploy", "--fail-level", "WARNING",
                     DJANGO_DEBUG="0", DJANGO_HTTPS="1", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-                    DJANGO_ALLOWED_HOSTS="digits.example.com")
+                    DJANGO_ALLOWED_HOSTS="digits.example.com", EMAIL_HOST="smtp.example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_that_reset_links_would_go_to_the_console():
+    result = manage("check", "--deploy", "--fail-level", "WARNING",
+                    DJANGO_DEBUG="0", DJANGO_HTTPS="1", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+                    DJANGO_ALLOWED_HOSTS="digits.example.com")
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr + result.stdout
+    assert "EMAIL_HOST" in result.stderr + result.stdout
 
 
 def test_check_deploy_warns_without_https():
@@ -76,3 +113,37 @@ def test_bad_environment_stops_start_up():
     result = manage("check", DJANGO_DEBUG="sometimes")
     assert result.returncode != 0
     assert "DJANGO_DEBUG='sometimes'" in result.stderr
+
+
+EMAIL_SETTINGS = ("from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+                  "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, sep='|')")
+
+
+def test_email_goes_to_the_console_without_a_mail_server():
+    result = manage("shell", "-c", EMAIL_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split("|")[0] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_email_goes_through_smtp_as_the_environment_says():
+    result = manage("shell", "-c", EMAIL_SETTINGS, EMAIL_HOST="smtp.example.com", EMAIL_PORT="465",
+                    EMAIL_HOST_USER="digits", EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="0",
+                    DEFAULT_FROM_EMAIL="Digits <noreply@digits.example.com>")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split("|") == [
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", "465", "digits", "s3cret", "False",
+        "Digits <noreply@digits.example.com>"]
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "submission"}, "EMAIL_PORT='submission'"),
+    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "0"}, "EMAIL_PORT=0"),
+    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes'"),
+    ({"EMAIL_HOST": "smtp.example.com:587"}, "EMAIL_HOST='smtp.example.com:587'"),
+    ({"DEFAULT_FROM_EMAIL": "noreply"}, "DEFAULT_FROM_EMAIL='noreply'"),
+    ({"EMAIL_HOST_USER": "digits"}, "EMAIL_HOST_USER set without EMAIL_HOST"),
+])
+def test_bad_email_settings_stop_start_up(env, named):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert named in result.stderr

@@ -107,7 +107,8 @@ def test_the_docs_are_public_and_load_nothing_from_other_sites(anon):
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
-    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    # What the page loads (scripts, styles, the icon) is the site's own static files.
+    urls = re.findall(r"""<(?:script|link)\b[^>]*?(?:src|href)\s*=\s*["']([^"']+)["']""", html)
     assert urls, html
     assert not re.search(r"https?://|//cdn", html)
     static = [u for u in urls if u.startswith("/static/")]
@@ -115,6 +116,13 @@ def test_the_docs_are_public_and_load_nothing_from_other_sites(anon):
     for url in static:
         assert finders.find(url.removeprefix("/static/")), url
     assert "/api/v1/schema/" in html
+
+
+def test_the_docs_link_back_to_the_site_and_say_their_language(anon):
+    html = anon.get("/api/v1/docs/").content.decode()
+    assert '<html lang="en">' in html
+    assert re.search(r'<a id="back-to-site" href="/">[^<]*Back to the site</a>', html)
+    assert '<a class="skip-link" href="#swagger-ui">' in html and '<div id="swagger-ui"' in html
 
 
 # --- Errors are JSON with a sentence ---------------------------------------------------
