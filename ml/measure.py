@@ -36,6 +36,7 @@ class Answer:
     confidence: float
     uncertain: bool
     refused: bool
+    refused_as_number: bool | None = None  # a non-digit read with multi=True: refused too?
 
     @property
     def answer(self) -> int:
@@ -73,8 +74,18 @@ def answers(model: DigitModel, root: Path) -> list[Answer]:
             out.append(Answer(source, label, -1, 0.0, True, True))
             continue
         d = reading.digits[0]
-        out.append(Answer(source, label, d.digit, d.confidence, d.uncertain, reading.forced))
+        as_number = _refused_as_number(_png(grey), model) if label == hw.NOT_A_DIGIT else None
+        out.append(Answer(source, label, d.digit, d.confidence, d.uncertain, reading.forced, as_number))
     return out
+
+
+def _refused_as_number(data: bytes, model: DigitModel) -> bool:
+    """Whether a reading as a number (multi=True) refuses it too, rather than finding digits in it."""
+    try:
+        read(data, multi=True, model=model)
+    except ImageError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class SetFigures:
     digits: bool
     accuracy: float | None  # right and not refused
     refused: float
+    refused_as_number: float | None  # non-digits: also refused when read as a number
     right_unflagged: float | None  # of right readings: accepted and not flagged
     wrong_warned: float | None  # of wrong readings: flagged or refused
     ece: float | None
@@ -93,13 +105,15 @@ def figures(source: str, group: list[Answer]) -> SetFigures:
     digits = all(a.label != hw.NOT_A_DIGIT for a in group)
     refused = float(np.mean([a.refused for a in group]))
     if not digits:
-        return SetFigures(source, len(group), False, None, refused, None, None, None)
+        as_number = float(np.mean([bool(a.refused_as_number) for a in group]))
+        return SetFigures(source, len(group), False, None, refused, as_number, None, None, None)
     right = [a for a in group if a.right]
     wrong = [a for a in group if not a.right]
     return SetFigures(
         source, len(group), True,
         accuracy=float(np.mean([a.right and not a.refused for a in group])),
         refused=refused,
+        refused_as_number=None,
         right_unflagged=float(np.mean([not a.uncertain and not a.refused for a in right])) if right else None,
         wrong_warned=float(np.mean([a.uncertain or a.refused for a in wrong])) if wrong else None,
         ece=expected_calibration_error(np.array([a.confidence for a in group]), np.array([a.right for a in group])),
@@ -120,10 +134,12 @@ def _percent(value: float | None) -> str:
 
 
 def table(rows: list[SetFigures]) -> str:
-    lines = ["| held-out set | pictures | read right | refused | right ones accepted unflagged "
-             "| wrong ones flagged or refused | ECE |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| held-out set | pictures | read right | refused | refused, read as a number "
+             "| right ones accepted unflagged | wrong ones flagged or refused | ECE |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lines.append(f"| {r.source} | {r.pictures} | {_percent(r.accuracy)} | {_percent(r.refused)} | "
+                     f"{_percent(r.refused_as_number)} | "
                      f"{_percent(r.right_unflagged)} | {_percent(r.wrong_warned)} | "
                      f"{'' if r.ece is None else f'{r.ece:.3f}'} |")
     return "\n".join(lines)

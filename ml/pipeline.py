@@ -168,30 +168,35 @@ def _read_whole(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, .
 
 def _read_lines(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, ...], tuple[Mark, ...], bool]:
     """Every line's digits; marks that are no digit are set aside, unless nothing else is left."""
-    found = segment.lines(ink, _sureness(model))
-    readings = iter(_digit_readings(model, [s for line in found for s in line]))
-    per_line = [[next(readings) for _ in line] for line in found]
-    if not any(r.not_digit < model.refuse_at for line in per_line for r in line):
+    judged = _judged_lines(ink, model)
+    if not any(keep for line in judged for _, _, keep in line):
         if not force:
             raise NotADigit()
-        return tuple(_line(line) for line in per_line), (), True
-    lines, ignored = [], []
-    for line in per_line:
-        kept = [r for r in line if _is_digit(r, line, model)]
-        ignored += [Mark(box=r.box, not_digit=r.not_digit) for r in line if r not in kept]
-        if kept:
-            lines.append(_line(kept))
-    return tuple(lines), tuple(ignored), False
+        return tuple(_line([r for _, r, _ in line]) for line in judged), (), True
+    lines = tuple(_line([r for _, r, keep in line if keep]) for line in judged if any(k for *_, k in line))
+    ignored = tuple(Mark(box=r.box, not_digit=r.not_digit) for line in judged for _, r, keep in line if not keep)
+    return lines, ignored, False
 
 
-def _is_digit(reading: DigitReading, line: list[DigitReading], model: DigitModel) -> bool:
+def _judged_lines(ink: Ink, model: DigitModel) -> list[list[tuple[segment.Segment, DigitReading, bool]]]:
+    """Each line's segments, each with its reading and whether it is kept as a digit."""
+    found = segment.lines(ink, _sureness(model), sure=model.uncertain_below)
+    readings = iter(_digit_readings(model, [s for line in found for s in line]))
+    judged = []
+    for line in found:
+        pairs = [(s, next(readings)) for s in line]
+        median = float(np.median([r.box[3] for _, r in pairs]))
+        judged.append([(s, r, _is_digit(r, median, model)) for s, r in pairs])
+    return judged
+
+
+def _is_digit(reading: DigitReading, line_height: float, model: DigitModel) -> bool:
     """Neither refused by the model nor much smaller than the digits of its line.
 
     The model sees every mark scaled to the same 20 px, so a comma or a full
     stop looks to it like a 1 or a 0; beside its line's digits it is tiny.
     """
-    median = float(np.median([r.box[3] for r in line]))
-    return reading.not_digit < model.refuse_at and reading.box[3] >= SMALL_MARK * median
+    return reading.not_digit < model.refuse_at and reading.box[3] >= SMALL_MARK * line_height
 
 
 def _line(digits: list[DigitReading]) -> Line:
@@ -202,15 +207,19 @@ def _line(digits: list[DigitReading]) -> Line:
     return Line(digits=tuple(digits), box=(left, top, right - left, bottom - top))
 
 
-def model_inputs(data: bytes, *, multi: bool) -> np.ndarray:
+def model_inputs(data: bytes, *, multi: bool, model: DigitModel | None = None) -> np.ndarray:
     """The (n, 28, 28) uint8 digits the model sees for a picture, line by line, left to right.
 
     With the digits a person says the picture shows, they are training data
-    in MNIST's own form: how corrections become a better model.
+    in MNIST's own form: how corrections become a better model. Marks left out
+    of a number are left out here too, so they pair with the label's digits.
     """
     ink = extract_ink(to_grey(decode(data)))
-    segments = [s for line in segment.lines(ink, lambda masks: _sureness(get_model())(masks)) for s in line] if multi \
-        else [segment.whole(ink)]
+    if multi:
+        judged = _judged_lines(ink, model or get_model())
+        segments = [s for line in judged for s, _, keep in line if keep] or [s for line in judged for s, _, _ in line]
+    else:
+        segments = [segment.whole(ink)]
     return np.stack([np.round(to_mnist(s.mask) * 255).astype(np.uint8) for s in segments])
 
 

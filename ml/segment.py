@@ -90,14 +90,15 @@ THREE_WIDTH = 1.3  # wide enough to try three parts
 SURE_WIDTH = 1.1
 WHOLE_SURE = 0.999
 SPLIT_PRIOR = 0.5  # in log-odds, per extra part
-# A cut is only taken when the model is fairly sure every part is a digit: a star or a
-# letter cut in two is not two digits, however much surer of its halves the model is.
-PART_SURE = 0.75
+# A cut is only taken when the scorer is sure of every part (the pipeline passes the
+# model's own "uncertain" threshold): a star or a letter cut in two is not two digits,
+# however much surer of its halves the model is than of the whole.
+PART_SURE = 0.9
 MAX_LOGIT = 9.0  # p = 0.9999: beyond it, surer means nothing
 DIGIT_WIDTH = 0.9  # a part wider than this many line heights is probably still two digits...
 WIDTH_PENALTY = 4.0  # ...and costs this many log-odds per line height beyond it
-CUTS = 3  # candidate cuts into two parts tried, per kind of cut (straight, path) and slant
-THREE_CUTS = 2  # candidate places for each of the two cuts into three parts
+CUTS = 6  # candidate cuts into two parts tried, per kind of cut (straight, path) and slant
+THREE_CUTS = 3  # candidate places for each of the two cuts into three parts
 ROUNDS = 2  # wide groups are looked at, then the parts of their cuts still too wide, once
 MIN_PART_INK = 0.1  # each part holds at least this share of the ink...
 # ...and is at least this fraction of the group's height: digits side by side are about
@@ -166,11 +167,12 @@ def whole(ink: Ink) -> Segment:
     return Segment(box=ink.to_original((x, y, w, h)), mask=ink.mask[y:y + h, x:x + w])
 
 
-def lines(ink: Ink, score: Score | None = None) -> list[list[Segment]]:
+def lines(ink: Ink, score: Score | None = None, sure: float = PART_SURE) -> list[list[Segment]]:
     """The lines of digits, top to bottom, each left to right.
 
     ``score(masks)`` gives one sureness (0..1) per mask that it is a digit: with
-    it, digits that touch are split; without it, they stay one segment.
+    it, digits that touch are split where it is at least ``sure`` of every part;
+    without it, they stay one segment.
     """
     found = []
     for members in _find_lines(_components(ink)):
@@ -178,7 +180,7 @@ def lines(ink: Ink, score: Score | None = None) -> list[list[Segment]]:
         if score is None:
             found.append([_segment(ink, g) for g in groups])
         else:
-            found.append(_split_touching(ink, groups, score))
+            found.append(_split_touching(ink, groups, score, sure))
     return found
 
 
@@ -323,7 +325,7 @@ class _Piece:
         return _Piece(self.left + x, self.top + y, self.mask[y:y + h, x:x + w])
 
 
-def _split_touching(ink: Ink, groups: list[_Group], score: Score) -> list[Segment]:
+def _split_touching(ink: Ink, groups: list[_Group], score: Score, sure: float) -> list[Segment]:
     """The line's segments, groups much wider than its digits cut where the model is surest."""
     tallest = max(g.height for g in groups)
     digits = [not g.is_dash(tallest) and not g.is_dot(tallest) for g in groups]
@@ -336,12 +338,12 @@ def _split_touching(ink: Ink, groups: list[_Group], score: Score) -> list[Segmen
     maybe = [(i, k) for i, k in todo if groups[i].width <= SURE_WIDTH * height]
     if maybe:
         whole = score([pieces[i][k].mask for i, k in maybe])
-        doubtful += [ik for ik, sure in zip(maybe, whole) if sure < WHOLE_SURE]
+        doubtful += [ik for ik, whole_sure in zip(maybe, whole) if whole_sure < WHOLE_SURE]
     todo = sorted(doubtful)
     for _ in range(ROUNDS):  # a part of a cut still too wide (four digits touching) is looked at again
         if not todo:
             break
-        choices = _best_cuts([pieces[i][k] for i, k in todo], height, score)
+        choices = _best_cuts([pieces[i][k] for i, k in todo], height, score, sure)
         cut = {}
         for (i, k), parts in zip(todo, choices):
             if len(parts) > 1:
@@ -354,7 +356,7 @@ def _split_touching(ink: Ink, groups: list[_Group], score: Score) -> list[Segmen
             for line in pieces for p in line]
 
 
-def _best_cuts(pieces: list[_Piece], height: float, score: Score) -> list[list[_Piece]]:
+def _best_cuts(pieces: list[_Piece], height: float, score: Score, sure: float) -> list[list[_Piece]]:
     """For each piece, itself or its parts along the cut the scorer is surest of (one call)."""
     candidates = [[[piece]] + _candidate_cuts(piece, height) for piece in pieces]
     masks = [part.mask for options in candidates for option in options for part in option]
@@ -363,9 +365,9 @@ def _best_cuts(pieces: list[_Piece], height: float, score: Score) -> list[list[_
     for options in candidates:
         values = []
         for option in options:
-            sure = np.array([next(sureness) for _ in option])
-            eligible = len(option) == 1 or bool((sure >= PART_SURE).all())
-            values.append(_value(option, sure, height) if eligible else -np.inf)
+            parts = np.array([next(sureness) for _ in option])
+            eligible = len(option) == 1 or bool((parts >= sure).all())
+            values.append(_value(option, parts, height) if eligible else -np.inf)
         chosen.append(options[int(np.argmax(values))])
     return chosen
 
