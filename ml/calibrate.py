@@ -57,7 +57,7 @@ def judge(p: np.ndarray) -> Judged:
     return Judged(digit=digit, confidence=digits[np.arange(len(p)), digit], not_digit=not_digit)
 
 
-def choose_refuse_at(not_digit_of_digits: np.ndarray, not_digit_of_others: np.ndarray) -> float:
+def choose_refuse_at(not_digit_of_digits: np.ndarray) -> float:
     """The lowest "not a digit" level that refuses at most MAX_DIGITS_REFUSED of real digits.
 
     The lowest such level refuses the most non-digits; it never goes below 0.5,
@@ -119,8 +119,7 @@ def fit(raw: np.ndarray, labels: np.ndarray) -> Calibration:
     p = calibrate(raw, temperature)
     seen = judge(p)
     is_digit = labels < NOT_A_DIGIT
-    refuse_at = choose_refuse_at(seen.not_digit[is_digit], seen.not_digit[~is_digit]) \
-        if p.shape[1] > NOT_A_DIGIT else 1.0
+    refuse_at = choose_refuse_at(seen.not_digit[is_digit]) if p.shape[1] > NOT_A_DIGIT else 1.0
     accepted = is_digit & (seen.not_digit < refuse_at)
     right = seen.digit == labels
     uncertain_below = choose_uncertain_below(seen.confidence[accepted], right[accepted])

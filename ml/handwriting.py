@@ -300,7 +300,11 @@ def model_form(ink_bright: np.ndarray, rng: np.random.Generator) -> np.ndarray |
 
     None when the pipeline finds no ink there (a stroke drawn off the canvas).
     """
-    grey = ink_bright if rng.uniform() < 0.5 else 255 - ink_bright
+    return whole_form(ink_bright if rng.uniform() < 0.5 else 255 - ink_bright)
+
+
+def whole_form(grey: np.ndarray) -> np.ndarray | None:
+    """A grey picture's ink, all of it one digit, in the model's 28x28 uint8 form; None for no ink."""
     try:
         ink = extract_ink(grey)
     except NoDigitFound:

@@ -16,7 +16,6 @@ from PIL import Image
 
 from ml import segment
 from ml.errors import NotADigit
-from ml.model import UNCERTAIN_BELOW as DEFAULT_UNCERTAIN_BELOW
 from ml.model import DigitModel, get_model
 from ml.preprocess import (Ink, decode, extract_ink, flatten, grey_of, is_opaque, opaque_grey, to_grey,
                            to_mnist)
@@ -26,9 +25,6 @@ STORED_SIDE = 1024
 # zlib's fastest level: a noisy photo barely compresses anyway, and level 3
 # costs a third more time for files about 10% smaller.
 PNG_COMPRESS_LEVEL = 1
-# The default threshold, for callers that show it; each model's card has its own (DigitModel.uncertain_below).
-UNCERTAIN_BELOW = DEFAULT_UNCERTAIN_BELOW
-
 # A mark lower than this share of its line's median height is punctuation, not a digit.
 SMALL_MARK = 0.4
 

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml import calibrate, segment
+from ml import calibrate
 from ml.augment import augment_batch
 from ml.data import Extra, Mnist, load_extra, load_mnist
-from ml.errors import NoDigitFound
 from ml.evaluate import evaluate_model, report
-from ml.handwriting import DEFAULT_ROOT, Images
+from ml.handwriting import DEFAULT_ROOT, Images, whole_form
 from ml.handwriting import load as load_handwriting
 from ml.model import ARTIFACTS_DIR, CARD_NAME
-from ml.preprocess import extract_ink, to_mnist
 
 VALIDATION_SIZE = 5000
 # Share of MNIST training images shown each epoch as the pipeline makes them from
@@ -81,13 +79,8 @@ def _split(data: Mnist, rng: np.random.Generator, *, validation_size: int, limit
 
 def pipeline_forms(images: np.ndarray) -> np.ndarray:
     """MNIST images as the pipeline makes them when each is sent as a picture (its ink, re-formed)."""
-    out = images.copy()
-    for i, image in enumerate(images):
-        try:
-            out[i] = np.round(to_mnist(segment.whole(extract_ink(image)).mask) * 255).astype(np.uint8)
-        except NoDigitFound:
-            pass  # keep MNIST's own form
-    return out
+    forms = [whole_form(image) for image in images]
+    return np.stack([image if form is None else form for image, form in zip(images, forms)])
 
 
 def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log) -> None:

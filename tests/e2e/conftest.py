@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 # Playwright's sync API runs an event loop in the test's thread; Django would
 # otherwise refuse the ORM calls the tests make in that same thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -94,3 +96,12 @@ def new_page(browser, live_server, transactional_db, request):
 def page(new_page):
     """A desktop-sized page."""
     return new_page(viewport={"width": 1280, "height": 900})
+
+
+def log_in(page, username: str) -> None:
+    """Sign in through the log-in page, as a person does."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))

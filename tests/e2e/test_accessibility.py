@@ -23,20 +23,13 @@ from rest_framework.authtoken.models import Token
 from recognizer import services
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 
 BLOCKING = {"serious", "critical"}
 axe = Axe()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def assert_accessible(page, what: str) -> None:

@@ -23,6 +23,7 @@ from ml import synth
 from recognizer import services
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
 from tests.pages.pictures import digits_png, not_a_digit_png
 
 pytestmark = pytest.mark.e2e
@@ -72,14 +73,6 @@ def is_disabled(page, button_id: str) -> bool:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 # The whole day of one person --------------------------------------------------------------------
