@@ -7,6 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 STAMP := $(VENV)/.installed
+# The secret key of every local run (make run, make serve, the manage.py commands), made
+# once into the git-ignored .secret_key and passed explicitly: with DEBUG off, settings
+# refuse to start without DJANGO_SECRET_KEY. A key already in the environment wins.
+ifeq ($(DJANGO_SECRET_KEY),)
+export DJANGO_SECRET_KEY := $(shell test -s .secret_key || (umask 077 && $(PYTHON) -c \
+	'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); cat .secret_key)
+endif
 
 .PHONY: run serve test install migrate superuser browser train evaluate bench loadtest clean
 

@@ -1,8 +1,9 @@
 """Settings for the whole site, driven by environment variables.
 
-Defaults suit a laptop: SQLite in the project folder, a secret key generated
-once into a git-ignored file. Production sets DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS, DATABASE_URL and DJANGO_HTTPS=1 (see README).
+Defaults suit a laptop: SQLite in the project folder and, with DEBUG on, a
+secret key generated once into a git-ignored file. Production sets
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and DJANGO_HTTPS=1 (see
+README).
 """
 
 from __future__ import annotations
@@ -18,10 +19,19 @@ from config.env import env_bool, env_email, env_host, env_int, env_list, env_rat
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _secret_key() -> str:
+def _secret_key(debug: bool) -> str:
+    """DJANGO_SECRET_KEY; in development only, a key of this checkout's own.
+
+    Without DEBUG this is a server, maybe one of several behind a load
+    balancer: a key made up on each machine would break sessions and CSRF
+    at random between them, so start-up refuses instead.
+    """
     key = env_str("DJANGO_SECRET_KEY", "")
     if key:
         return key
+    if not debug:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set: with DJANGO_DEBUG off, set it to a long random "
+                                   "string, the same on every app server (make serve passes one from .secret_key)")
     # Development: one random key per checkout, kept out of git, so sessions
     # survive restarts and nothing secret is ever committed.
     path = BASE_DIR / ".secret_key"
@@ -31,8 +41,8 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -212,11 +222,22 @@ SPECTACULAR_SETTINGS = {
 
 HTTPS = env_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer checks liveness and readiness over plain HTTP inside the
+# network; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# HSTS for every subdomain, and a place in the browsers' preload list, bind
+# sites beyond this one for months and are slow to undo: only when asked.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    raise ImproperlyConfigured("DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1: the preload list "
+                               "takes only sites whose HSTS covers their subdomains")
+# `check --deploy` warns whenever either is off (security.W005, security.W021);
+# off is this site's deliberate default, above.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if env_bool("DJANGO_BEHIND_PROXY", False):
     # The load balancer terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
-
-import secrets
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -78,6 +77,7 @@ def test_env_email(monkeypatch):
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py in a process of its own, with none of the site's variables but ``env``."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_",
                                                                             "DEFAULT_FROM_EMAIL"))}
     full_env.update(env)
@@ -85,17 +85,83 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def server(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py as a server would run it: DEBUG off, a secret key, and ``env`` on top."""
+    return manage(*args, **{"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), **env})
+
+
+# --- The secret key -------------------------------------------------------------------
+
+
+def test_without_debug_a_missing_secret_key_stops_start_up():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    # DEBUG off is the default: the same without saying so.
+    result = manage("check")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_with_debug_the_checkout_makes_its_own_key():
+    result = manage("shell", "-c", "from django.conf import settings; print(len(settings.SECRET_KEY))",
+                    DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) >= 50
+    assert (ROOT / ".secret_key").stat().st_mode & 0o077 == 0  # only its owner can read it
+
+
+def test_the_makefile_passes_its_key_to_every_local_run(tmp_path):
+    """`make serve` runs with DEBUG off: the Makefile makes .secret_key once and exports it."""
+    (tmp_path / "Makefile").write_text((ROOT / "Makefile").read_text())
+    show = ["make", "--no-print-directory", "-C", str(tmp_path), "--eval", "show: ; @echo $$DJANGO_SECRET_KEY",
+            "show"]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    first = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert len(first) >= 50 and (tmp_path / ".secret_key").read_text().strip() == first
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
+    again = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert again == first  # made once, then kept
+    given = subprocess.run(show, env={**env, "DJANGO_SECRET_KEY": "from-the-environment"}, capture_output=True,
+                           text=True, timeout=60, check=True).stdout.strip()
+    assert given == "from-the-environment"
+
+
+# --- HTTPS ----------------------------------------------------------------------------------
+
+HSTS_SETTINGS = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
+                 "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, sep='|')")
+
+
+def test_hsts_leaves_subdomains_and_preloading_alone_unless_asked():
+    result = server("shell", "-c", HSTS_SETTINGS, DJANGO_HTTPS="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "31536000|False|False"
+    result = server("shell", "-c", HSTS_SETTINGS, DJANGO_HTTPS="1", DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+                    DJANGO_HSTS_PRELOAD="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "31536000|True|True"
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"DJANGO_HSTS_PRELOAD": "1"}, "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1"),
+    ({"DJANGO_HSTS_PRELOAD": "please"}, "DJANGO_HSTS_PRELOAD='please'"),
+    ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "all"}, "DJANGO_HSTS_INCLUDE_SUBDOMAINS='all'"),
+])
+def test_bad_hsts_settings_stop_start_up(env, named):
+    result = server("check", DJANGO_HTTPS="1", **env)
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
 def test_check_deploy_is_clean_in_production_mode():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    DJANGO_DEBUG="0", DJANGO_HTTPS="1", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    result = server("check", "--deploy", "--fail-level", "WARNING", DJANGO_HTTPS="1",
                     DJANGO_ALLOWED_HOSTS="digits.example.com", EMAIL_HOST="smtp.example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_check_deploy_warns_that_reset_links_would_go_to_the_console():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    DJANGO_DEBUG="0", DJANGO_HTTPS="1", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    result = server("check", "--deploy", "--fail-level", "WARNING", DJANGO_HTTPS="1",
                     DJANGO_ALLOWED_HOSTS="digits.example.com")
     assert result.returncode != 0
     assert "accounts.W001" in result.stderr + result.stdout
@@ -103,8 +169,7 @@ def test_check_deploy_warns_that_reset_links_would_go_to_the_console():
 
 
 def test_check_deploy_warns_without_https():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    result = server("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
 
@@ -120,13 +185,13 @@ EMAIL_SETTINGS = ("from django.conf import settings as s; print(s.EMAIL_BACKEND,
 
 
 def test_email_goes_to_the_console_without_a_mail_server():
-    result = manage("shell", "-c", EMAIL_SETTINGS)
+    result = server("shell", "-c", EMAIL_SETTINGS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split("|")[0] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_email_goes_through_smtp_as_the_environment_says():
-    result = manage("shell", "-c", EMAIL_SETTINGS, EMAIL_HOST="smtp.example.com", EMAIL_PORT="465",
+    result = server("shell", "-c", EMAIL_SETTINGS, EMAIL_HOST="smtp.example.com", EMAIL_PORT="465",
                     EMAIL_HOST_USER="digits", EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="0",
                     DEFAULT_FROM_EMAIL="Digits <noreply@digits.example.com>")
     assert result.returncode == 0, result.stderr
@@ -144,6 +209,6 @@ def test_email_goes_through_smtp_as_the_environment_says():
     ({"EMAIL_HOST_USER": "digits"}, "EMAIL_HOST_USER set without EMAIL_HOST"),
 ])
 def test_bad_email_settings_stop_start_up(env, named):
-    result = manage("check", **env)
+    result = server("check", **env)
     assert result.returncode != 0
     assert named in result.stderr
