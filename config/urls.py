@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from recognizer.api.views import healthz
+from recognizer.api.views import healthz, readyz
 
 urlpatterns = [
     path("", include("recognizer.urls")),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/v1/", include("recognizer.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

@@ -8,6 +8,7 @@ than TensorFlow: one call on a batch costs a fraction of a millisecond (a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -24,8 +25,20 @@ UNCERTAIN_BELOW = 0.8
 REFUSE_AT = 0.5
 
 
+# What serving needs from a card: the file to load and its digest, and what the API publishes.
+CARD_KEYS = ("version", "created", "test_accuracy", "classes", "onnx_file", "onnx_sha256")
+
+
 class ModelUnavailable(RuntimeError):
-    """The model files are missing or unreadable."""
+    """The model files are missing, unreadable or not the ones their card describes.
+
+    ``reason`` is short and names no path, fit for a public health check; the
+    whole message (``str``) says which file and why, for the log.
+    """
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
 
 
 @dataclass
@@ -81,19 +94,41 @@ def calibrate(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def read_card(artifacts_dir: Path = ARTIFACTS_DIR) -> dict:
+def read_card(artifacts_dir: Path | None = None) -> dict:
+    """The model card of ``artifacts_dir`` (by default the served model's), with every key serving needs."""
+    path = (artifacts_dir or ARTIFACTS_DIR) / CARD_NAME
     try:
-        return json.loads((artifacts_dir / CARD_NAME).read_text())
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(f"cannot read {artifacts_dir / CARD_NAME}: {exc}") from exc
+        card = json.loads(path.read_text())
+    except OSError as exc:
+        raise ModelUnavailable("model card missing or unreadable", f"{path}: {exc}") from exc
+    except ValueError as exc:
+        raise ModelUnavailable("model card is not valid JSON", f"{path}: {exc}") from exc
+    missing = [key for key in CARD_KEYS if not isinstance(card, dict) or key not in card]
+    if missing:
+        raise ModelUnavailable("model card incomplete", f"{path} lacks {', '.join(missing)}")
+    return card
 
 
-def load_model(artifacts_dir: Path = ARTIFACTS_DIR, threads: int = 1) -> DigitModel:
-    """Load and warm up a model; prefer :func:`get_model` in servers."""
+def load_model(artifacts_dir: Path | None = None, threads: int = 1) -> DigitModel:
+    """Load and warm up a model; prefer :func:`get_model` in servers.
+
+    The file must be the one its card describes (sha256), or a swapped file
+    would be served under the card's version and accuracy. The session is
+    made from the very bytes that were checked.
+    """
     import onnxruntime as ort
 
+    artifacts_dir = artifacts_dir or ARTIFACTS_DIR
     card = read_card(artifacts_dir)
     path = artifacts_dir / card["onnx_file"]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelUnavailable("model file missing or unreadable", f"{path}: {exc}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != card["onnx_sha256"]:
+        raise ModelUnavailable("model file does not match its card",
+                               f"{path} has sha256 {digest}, its card says {card['onnx_sha256']}")
     options = ort.SessionOptions()
     # One thread per call: web workers already run one request per core, and
     # thread hand-offs would cost more than the ~0.2 ms the model needs.
@@ -101,9 +136,9 @@ def load_model(artifacts_dir: Path = ARTIFACTS_DIR, threads: int = 1) -> DigitMo
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise ModelUnavailable(f"cannot load {path}: {exc}") from exc
+        raise ModelUnavailable("model file cannot be loaded", f"{path}: {exc}") from exc
     model = DigitModel(card=card, path=path, _session=session, _input=session.get_inputs()[0].name)
     model.predict(np.zeros((1, 28, 28), np.float32))  # warm-up: the first real call is not slow
     return model

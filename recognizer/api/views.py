@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import never_cache
@@ -17,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ml.model import read_card
+from ml.model import DigitModel, read_card
 from recognizer import selectors, services
 from recognizer.api.filters import PredictionFilter
 from recognizer.api.pagination import PredictionPagination
@@ -37,6 +45,8 @@ from recognizer.api.serializers import (
 from recognizer.api.throttling import AnonThrottle
 from recognizer.engine import model_load_in_background, model_status
 from recognizer.models import LABEL_MAX_LENGTH, Prediction
+
+logger = logging.getLogger(__name__)
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -246,23 +256,80 @@ class DocsView(_JSONErrors, SpectacularSwaggerView):
     throttle_classes = [AnonThrottle]
 
 
-# --- Health (plain Django: no authentication, throttling or database) ---------------
+# --- Health (plain Django: no authentication or throttling) --------------------------
 
 
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 once this process has its model; 503 with the reason until then (and it starts loading)."""
-    if request.method not in ("GET", "HEAD"):
-        response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
-        response["Allow"] = "GET, HEAD"
-        return response
+def _get_or_head(view: Callable[[HttpRequest], JsonResponse]) -> Callable[[HttpRequest], JsonResponse]:
+    """Health checks are read, never sent anything: other methods get the API's JSON 405."""
+
+    @wraps(view)
+    def checked(request: HttpRequest) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request)
+
+    return checked
+
+
+def _model() -> tuple[DigitModel | None, str]:
+    """This process's model, or None with a short reason; asking starts the load."""
     model, reason = model_status()
     if model is None:
         model_load_in_background()  # a fresh process becomes ready without waiting for a first reading
         model, reason = model_status()
+    return model, reason
+
+
+def _health(model: DigitModel | None, reason: str) -> JsonResponse:
     if model is None:
         return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
     return JsonResponse({"status": "ok", "model": model.version})
+
+
+@never_cache
+@_get_or_head
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: 200 once this process has its model; 503 with a short reason until then. No database."""
+    return _health(*_model())
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache() -> None:
+    cache.get("readyz")  # reaches Redis, or the database cache's own table
+
+
+def _static_files() -> None:
+    name = getattr(staticfiles_storage, "manifest_name", None)  # only a manifest storage needs one
+    if not settings.DEBUG and name and not staticfiles_storage.manifest_storage.exists(name):
+        raise FileNotFoundError(f"no {name} in {settings.STATIC_ROOT}: run collectstatic")
+
+
+# What every request may need besides the model, in the order a reason is given.
+_DEPENDENCIES = (("database unavailable", _database), ("cache unavailable", _cache),
+                 ("static files not collected", _static_files))
+
+
+@never_cache
+@_get_or_head
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 only when the database, the cache, the static files and the model all answer.
+
+    A load balancer sends traffic only to a ready server; the reason is a few
+    words for anyone to see, the error itself goes to the log.
+    """
+    for reason, check in _DEPENDENCIES:
+        try:
+            check()
+        except Exception as exc:  # whatever a dependency raises, this server cannot serve
+            logger.error("not ready, %s: %s", reason, exc)
+            return _health(None, reason)
+    return _health(*_model())
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:

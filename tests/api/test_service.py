@@ -13,7 +13,6 @@ from django.contrib.staticfiles import finders
 
 import ml.model
 from ml.model import get_model, read_card
-from recognizer import engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,15 +51,7 @@ def test_healthz_is_ok_once_the_model_is_loaded(anon, django_assert_num_queries,
         assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_is_503_with_the_reason_while_there_is_no_model(anon, monkeypatch):
-    started = engine.threading.Event()
-    started.set()  # as if loading had been tried already and failed
-    monkeypatch.setattr(engine, "_started", started)
-    monkeypatch.setattr(engine, "_failure", "cannot read ml/artifacts/model_card.json")
-    monkeypatch.setattr(ml.model, "_model", None)
-    response = anon.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "reason": "cannot read ml/artifacts/model_card.json"}
+# Without a model, and with spoilt model files: tests/api/test_health.py.
 
 
 def test_healthz_makes_a_fresh_process_ready():
@@ -144,7 +135,7 @@ def test_a_missing_slash_is_redirected_for_get_and_named_otherwise(api):
 
 @pytest.mark.parametrize(("method", "path"), [
     ("put", "/api/v1/predictions/"), ("delete", "/api/v1/predictions/"), ("get", "/api/v1/readings/"),
-    ("post", "/api/v1/model/"), ("post", "/healthz"),
+    ("post", "/api/v1/model/"), ("post", "/healthz"), ("post", "/readyz"),
 ])
 def test_a_method_not_offered_is_405(api, method, path):
     response = getattr(api, method)(path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import threading
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from ml import model as model_module
 from ml.evaluate import evaluate_model
-from ml.model import ARTIFACTS_DIR, ModelUnavailable, get_model, load_model, read_card
+from ml.model import ARTIFACTS_DIR, CARD_KEYS, ModelUnavailable, get_model, load_model, read_card
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
 
@@ -68,10 +70,43 @@ def test_the_process_loads_one_model_however_many_threads_ask(monkeypatch):
 
 
 def test_missing_model_files_give_a_clear_error(tmp_path):
-    with pytest.raises(ModelUnavailable, match="model_card.json"):
+    with pytest.raises(ModelUnavailable, match="model_card.json") as missing:
         load_model(tmp_path)
+    assert missing.value.reason == "model card missing or unreadable"
     card = read_card()
-    (tmp_path / "model_card.json").write_text('{"version": "x", "onnx_file": "gone.onnx"}')
-    with pytest.raises(ModelUnavailable, match="gone.onnx"):
+    (tmp_path / "model_card.json").write_text(json.dumps({**card, "onnx_file": "gone.onnx"}))
+    with pytest.raises(ModelUnavailable, match="gone.onnx") as gone:
         load_model(tmp_path)
-    assert card["version"] != "x"
+    assert gone.value.reason == "model file missing or unreadable"
+
+
+@pytest.mark.parametrize("card", [{}, [], "digits", None])
+def test_a_card_that_is_no_card_is_refused_clearly(tmp_path, card):
+    (tmp_path / "model_card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelUnavailable, match="lacks version, created, test_accuracy, classes, onnx_file, "
+                                               "onnx_sha256") as refused:
+        load_model(tmp_path)
+    assert refused.value.reason == "model card incomplete"
+
+
+@pytest.mark.parametrize("key", CARD_KEYS)
+def test_a_card_without_a_key_serving_needs_is_refused(tmp_path, key):
+    card = read_card()
+    (tmp_path / "model_card.json").write_text(json.dumps({k: v for k, v in card.items() if k != key}))
+    with pytest.raises(ModelUnavailable, match=f"lacks {key}$") as refused:
+        read_card(tmp_path)
+    assert refused.value.reason == "model card incomplete"
+
+
+def test_a_model_file_that_is_not_the_cards_is_refused(tmp_path):
+    """A swapped file would be served under the card's version and accuracy: its sha256 is checked."""
+    card = read_card()
+    (tmp_path / "model_card.json").write_text(json.dumps(card))
+    onnx = tmp_path / card["onnx_file"]
+    onnx.write_bytes((ARTIFACTS_DIR / card["onnx_file"]).read_bytes() + b"\0")  # one byte more: another file
+    with pytest.raises(ModelUnavailable, match=f"{card['onnx_sha256']}") as refused:
+        load_model(tmp_path)
+    assert refused.value.reason == "model file does not match its card"
+    assert str(tmp_path) not in refused.value.reason  # short enough to show publicly
+    shutil.copy(ARTIFACTS_DIR / card["onnx_file"], onnx)  # the right file loads
+    assert load_model(tmp_path).version == card["version"]
