@@ -41,8 +41,8 @@ superuser: migrate
 serve: migrate
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers"
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --timeout 30
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) \
+		--workers $(WORKERS)
 
 # Debian's Chromium for the browser tests, where this machine allows installing it.
 browser:

@@ -14,7 +14,7 @@ import math
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -103,6 +103,24 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = exc.detail if isinstance(exc.detail, dict) else {}
         response.data = {"detail": sentence, **{k: v for k, v in fields.items() if k != "detail"}}
     return response
+
+
+def refuse_chunked_bodies(get_response):
+    """Middleware: a chunked body (Transfer-Encoding, no length) answers 411, never a wrong reading.
+
+    Django reads a body only as long as its Content-Length says, and a chunked
+    request has none, so every view would see an empty body ("Send a picture")
+    whatever was sent. 411 Length Required says what to change.
+    """
+
+    def middleware(request):
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return JsonResponse({"detail": "Send the body with a Content-Length header: a chunked body "
+                                           "(Transfer-Encoding: chunked) cannot be read here."},
+                                status=status.HTTP_411_LENGTH_REQUIRED)
+        return get_response(request)
+
+    return middleware
 
 
 def content_length(request) -> int | None:

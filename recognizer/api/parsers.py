@@ -1,4 +1,4 @@
-"""Request parsers that refuse an oversized body before reading it.
+"""Request parsers that refuse an oversized or too deeply nested body with a 4xx.
 
 JSON bodies: DRF reads them through ``request.body``, which enforces
 DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig, answered 413 by
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from rest_framework import parsers
+from rest_framework.exceptions import ParseError
 
 from recognizer.api.errors import RequestTooLarge, content_length
 
@@ -27,7 +28,12 @@ class _LengthChecked:
 
 
 class JSONParser(_LengthChecked, parsers.JSONParser):
-    pass
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # Python's json gives up at about 1,000 levels: a 500 otherwise
+            raise ParseError("JSON parse error - the body is nested too deeply: the API takes a flat object "
+                             "such as {\"image\": \"<base64>\"}.") from None
 
 
 class MultiPartParser(_LengthChecked, parsers.MultiPartParser):
