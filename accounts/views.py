@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView
 from rest_framework.authtoken.models import Token
 
@@ -42,6 +43,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@never_cache  # the page shows the key: no copy of it may stay in a cache
 @login_required
 def token_page(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()

@@ -130,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django's hook for a saved new password, which revokes the API token.
+    {"NAME": "accounts.passwords.NewPasswordRevokesToken"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "recognizer:draw"

@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tests.a11y import dangling_references, described_by
 from tests.conftest import PASSWORD
@@ -300,3 +302,63 @@ def test_every_aria_reference_on_the_password_change_form_exists(owner_client):
     html = owner_client.post(reverse("password_change"), {"old_password": "wrong"}).content.decode()
     assert "Your old password was entered incorrectly" in html
     assert dangling_references(html) == []
+
+
+# --- A new password ends the API token too ---------------------------------------------
+
+
+def token_works(key: str) -> bool:
+    return APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/predictions/").status_code == 200
+
+
+def test_a_password_change_revokes_the_api_token(owner_client, owner):
+    token = Token.objects.create(user=owner)
+    assert token_works(token.key)
+    page = owner_client.get(reverse("password_change")).content.decode()
+    assert "A new password also revokes your API token" in page  # it says so before it happens
+    new = "a-Brand-new-passphrase-9"
+    response = owner_client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": new,
+                                                              "new_password2": new})
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=owner).exists()
+    assert not token_works(token.key)
+
+
+def test_a_password_reset_revokes_the_api_token(client, owner):
+    token = Token.objects.create(user=owner)
+    client.post(reverse("password_reset"), {"email": owner.email})
+    set_password_url = client.get(reset_link(mail.outbox[0]), follow=True).redirect_chain[-1][0]
+    new = "a-Brand-new-passphrase-9"
+    assert client.post(set_password_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert not Token.objects.filter(user=owner).exists()
+    assert not token_works(token.key)
+
+
+def test_a_new_password_set_by_staff_in_the_admin_revokes_the_token_too(client, owner, staff):
+    token = Token.objects.create(user=owner)
+    client.force_login(staff)
+    new = "a-Brand-new-passphrase-9"
+    response = client.post(reverse("admin:auth_user_password_change", args=[owner.pk]),
+                           {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_a_stronger_hash_at_log_in_is_no_new_password(client, owner, settings):
+    """Django re-hashes an old hash when its hasher changes: the same password, so the token stays."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    owner.password = make_password(PASSWORD, hasher="md5")
+    owner.save()
+    token = Token.objects.create(user=owner)
+    assert client.login(username=owner.username, password=PASSWORD)
+    owner.refresh_from_db()
+    assert owner.password.startswith("pbkdf2_")  # upgraded ...
+    assert Token.objects.filter(pk=token.pk).exists() and token_works(token.key)  # ... and the token kept
+
+
+def test_the_token_page_is_never_cached(owner_client, owner):
+    Token.objects.create(user=owner)
+    response = owner_client.get(reverse("token"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

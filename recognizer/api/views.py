@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -93,6 +94,7 @@ def _picture_input(request: Request) -> dict:
 # --- Tokens -------------------------------------------------------------------------
 
 
+@method_decorator(never_cache, name="dispatch")  # the answer is the key: no copy may stay in a cache
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the API token (made on first use)."""
 

@@ -27,6 +27,13 @@ def test_a_token_for_a_username_and_password(anon, owner, password):
     assert client.get(PREDICTIONS).status_code == 200
 
 
+def test_token_answers_are_never_stored(anon, owner, password):
+    """The answer is the key itself: no cache on the way may keep a copy, nor may the browser."""
+    response = anon.post(TOKEN, {"username": "olivia", "password": password}, format="json")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_a_token_from_a_form_too(anon, owner, password):
     response = anon.post(TOKEN, {"username": "olivia", "password": password}, format="multipart")
     assert response.status_code == 200 and response.json()["token"]
