@@ -23,6 +23,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from PIL import Image
 
+from accounts.decorators import login_or_token_required
 from recognizer import selectors, services
 from recognizer.forms import CorrectionForm, HistoryFilterForm
 from recognizer.models import Prediction
@@ -251,10 +252,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         "prediction": prediction, "confidence": _percent(prediction.confidence)})
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def image(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored picture, for its owner and staff only; ``?size=thumb`` for a small copy."""
+    """The stored picture, for its owner and staff only; ``?size=thumb`` for a small copy.
+
+    Programs follow the API's ``image_url`` here with the token that fetched it.
+    """
     prediction = selectors.prediction_get_for_viewer(user=request.user, pk=pk)
     if prediction is None or not prediction.image:
         raise Http404("No such picture.")

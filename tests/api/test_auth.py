@@ -134,3 +134,22 @@ def test_a_session_delete_without_the_csrf_token_is_refused(browser, owner, png)
     assert browser.patch(f"{PREDICTIONS}{pk}/", {"correct_label": "1"}, content_type="application/json").status_code == 403
     assert Prediction.objects.filter(pk=pk, correct_label=None).exists()
     assert browser.delete(f"{PREDICTIONS}{pk}/", HTTP_X_CSRFTOKEN=token).status_code == 204
+
+
+# --- image_url with the token -------------------------------------------------------------
+
+
+def test_image_url_opens_with_the_token_that_fetched_it(api, member_api, anon, png):
+    url = api.post(PREDICTIONS, {"image": upload(png["7"])}, format="multipart").json()["image_url"]
+    response = api.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert api.get(url, {"size": "thumb"}).status_code == 200
+    assert member_api.get(url).status_code == 404  # someone else's token: as if there were no picture
+    wrong = APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Token not-a-real-key")
+    response = wrong.get(url)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["detail"] == "Invalid token."
+    response = anon.get(url)  # a browser without a session still goes to the log-in page
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
