@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.VisitorTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,7 +178,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
 # The largest picture accepted, in bytes; a larger upload gets 413.
@@ -201,6 +202,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "30/minute"),
         "user": env_rate("API_THROTTLE_USER", "600/minute"),
+        # Reading without storing (the drawing page's live reading, open to visitors).
+        "reading": env_rate("API_THROTTLE_READING", "360/minute"),
+        "reading_address": env_rate("API_THROTTLE_READING_ADDRESS", "1200/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "recognizer.api.pagination.PredictionPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

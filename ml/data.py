@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.handwriting import NOT_A_DIGIT
+
 IDX_IMAGES = 0x00000803
 IDX_LABELS = 0x00000801
 
@@ -103,7 +105,11 @@ class Extra:
 
 
 def load_extra(path: str | Path) -> Extra:
-    """An ``.npz`` with ``x`` (n, 28, 28) uint8 and ``y`` (n,) digits, as export_corrections writes."""
+    """An ``.npz`` with ``x`` (n, 28, 28) uint8 and ``y`` (n,) labels, as export_corrections writes.
+
+    A label is a digit 0-9, or NOT_A_DIGIT for a picture its owner said is no
+    digit: the model's eleventh class, which the extra images teach as well.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -111,8 +117,8 @@ def load_extra(path: str | Path) -> Extra:
             x, y = np.asarray(npz["x"], np.uint8), np.asarray(npz["y"], np.uint8)
     except (OSError, KeyError, ValueError) as exc:
         raise DataError(f"{path} is not an .npz with arrays x and y: {exc}") from exc
-    if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y) or (y > 9).any():
-        raise DataError(f"{path}: x must be (n, 28, 28) and y n digits 0-9")
+    if x.ndim != 3 or x.shape[1:] != (28, 28) or len(x) != len(y) or (y > NOT_A_DIGIT).any():
+        raise DataError(f"{path}: x must be (n, 28, 28) and y n digits 0-9, or {NOT_A_DIGIT} for not a digit")
     return Extra(x=x, y=y, sha256=hashlib.sha256(raw).hexdigest())
 
 

@@ -2,36 +2,35 @@
 
 Readings are made only by the service (the pages and the API), so the admin
 cannot add one, and the reading itself is read-only: a reviewer changes
-nothing but ``correct_label``, and saving marks the reading reviewed.
+nothing but the answer (``correct_label``, or ``marked_not_a_digit``), and
+saving marks the reading reviewed.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from recognizer import services
-from recognizer.models import Prediction
+from recognizer.models import ANSWER_QUERIES, Answer, Prediction
 from recognizer.views import digit_views, line_views, mark_views
 
 
-class CorrectionFilter(admin.SimpleListFilter):
-    title = "correction"
-    parameter_name = "correction"
+class AnswerFilter(admin.SimpleListFilter):
+    """By the answer its owner or a reviewer gave (recognizer.models.Answer), as History filters."""
+
+    title = "answer"
+    parameter_name = "answer"
 
     def lookups(self, request, model_admin):
-        return [("none", "No correction"), ("confirmed", "Confirmed as read"), ("wrong", "Corrected (read wrong)")]
+        return Answer.choices
 
     def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(correct_label__isnull=True)
-        if self.value() == "confirmed":
-            return queryset.filter(correct_label=F("number"))
-        if self.value() == "wrong":
-            return queryset.filter(correct_label__isnull=False).exclude(correct_label=F("number"))
+        if self.value() in ANSWER_QUERIES:
+            return queryset.filter(ANSWER_QUERIES[self.value()])
         return queryset
 
 
@@ -73,10 +72,10 @@ class RefusalFilter(admin.SimpleListFilter):
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
-    list_display = ("id", "thumbnail", "number", "confidence_display", "forced", "correct_label", "reviewed",
+    list_display = ("id", "thumbnail", "number", "confidence_display", "forced", "answer_display", "reviewed",
                     "source", "user", "created_at")
     list_display_links = ("id", "thumbnail", "number")
-    list_filter = ("reviewed", CorrectionFilter, ConfidenceFilter, RefusalFilter, "source", "multi", "model_version",
+    list_filter = ("reviewed", AnswerFilter, ConfidenceFilter, RefusalFilter, "source", "multi", "model_version",
                    "created_at")
     list_select_related = ("user",)
     search_fields = ("user__username", "number", "correct_label")
@@ -84,7 +83,7 @@ class PredictionAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["mark_reviewed"]
     fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
-              "probabilities_display", "correct_label", "user", "source", "multi", "model_version", "duration_ms",
+              "probabilities_display", "correct_label", "marked_not_a_digit", "user", "source", "multi", "model_version", "duration_ms",
               "created_at", "reviewed", "reviewed_by", "reviewed_at")
     readonly_fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
                        "probabilities_display", "user", "source", "multi", "model_version", "duration_ms",
@@ -108,6 +107,12 @@ class PredictionAdmin(admin.ModelAdmin):
         if obj.uncertain:
             return format_html('<strong style="color:#b26a00">{} (not sure)</strong>', text)
         return text
+
+    @admin.display(description="answer")
+    def answer_display(self, obj: Prediction) -> str:
+        if obj.answer == Answer.CORRECTED:
+            return f"Corrected to {obj.correct_label}"
+        return obj.answer.label
 
     @admin.display(description="picture and boxes")
     def picture(self, obj: Prediction) -> str:
@@ -163,17 +168,20 @@ class PredictionAdmin(admin.ModelAdmin):
                            "</thead><tbody>{}</tbody></table>", rows)
 
     def save_model(self, request: HttpRequest, obj: Prediction, form, change: bool) -> None:
-        """Saving a reading in the admin is a review: the label (if any) and who reviewed it."""
-        label = form.cleaned_data.get("correct_label") or None
-        if label is None and "correct_label" in form.changed_data:
-            services.prediction_correct(prediction=obj, correct_label=None)
-        services.prediction_review(prediction=obj, reviewer=request.user, correct_label=label)
+        """Saving a reading in the admin is a review: its answer (if any) and who reviewed it.
+
+        The form has checked the answer against the one-answer constraint.
+        """
+        services.prediction_correct(prediction=obj, correct_label=form.cleaned_data.get("correct_label") or None,
+                                    marked_not_a_digit=form.cleaned_data.get("marked_not_a_digit", False))
+        services.prediction_review(prediction=obj, reviewer=request.user)
 
     @admin.action(description="Mark reviewed (confirm the reading)")
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Prediction]) -> None:
         count = 0
         for prediction in queryset.filter(Q(reviewed=False) | Q(reviewed_by__isnull=True)):
-            services.prediction_review(prediction=prediction, reviewer=request.user,
-                                       correct_label=prediction.correct_label or prediction.number)
+            if prediction.answer == Answer.UNANSWERED:
+                services.prediction_confirm(prediction=prediction)  # an answer given is kept
+            services.prediction_review(prediction=prediction, reviewer=request.user)
             count += 1
         self.message_user(request, f"Marked {count} reading{'s' if count != 1 else ''} reviewed.", messages.SUCCESS)

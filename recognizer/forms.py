@@ -1,27 +1,24 @@
-"""Forms of the recognizer pages: validation only; the writes are in services."""
+"""Forms of the recognizer pages: validation only; the writes are in services.
+
+History's filters are recognizer.filters.PredictionFilter's form, shared with the API.
+"""
 
 from __future__ import annotations
 
 from django import forms
 
-from recognizer.models import LABEL_MAX_LENGTH, Prediction, label_validator
-
-DIGIT_CHOICES = [("", "Any digit")] + [(str(d), str(d)) for d in range(10)]
-SOURCE_CHOICES = [("", "Any source")] + list(Prediction.Source.choices)
+from recognizer.models import LABEL_MAX_LENGTH, label_validator
 
 
-class HistoryFilterForm(forms.Form):
-    """The GET form above History; a value it does not know is ignored, never an error page."""
+class AnswerForm(forms.Form):
+    """The one-click answers on History and the detail page: its buttons send one of these."""
 
-    digit = forms.TypedChoiceField(choices=DIGIT_CHOICES, coerce=int, empty_value=None, required=False,
-                                   label="Digit")
-    source = forms.ChoiceField(choices=SOURCE_CHOICES, required=False, label="Source")
+    CONFIRM = "confirm"
+    NOT_A_DIGIT = "not_a_digit"
+    CLEAR = "clear"
 
-    def filters(self) -> dict:
-        """The valid filters as keyword arguments of selectors.prediction_list."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {"digit": data.get("digit"), "source": data.get("source") or None}
+    answer = forms.ChoiceField(choices=[(CONFIRM, "Yes, that's right"), (NOT_A_DIGIT, "Not a digit"),
+                                        (CLEAR, "Take back the answer")])
 
 
 class CorrectionForm(forms.Form):

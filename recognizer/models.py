@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 # A number as the engine writes it and as people correct it: digits, with one space
@@ -16,6 +17,28 @@ LABEL_MAX_LENGTH = 64
 LABEL_MESSAGE = ("Enter digits only, with one space between the numbers of separate lines "
                  f"(at most {LABEL_MAX_LENGTH} characters), e.g. 7, 2024 or 2024 17.")
 label_validator = RegexValidator(rf"\A(?=.{{1,{LABEL_MAX_LENGTH}}}\Z)[0-9]+(?: [0-9]+)*\Z", LABEL_MESSAGE)
+
+
+class Answer(models.TextChoices):
+    """What the owner (or a reviewer) said about a reading, if anything."""
+
+    UNANSWERED = "unanswered", "No answer yet"
+    CONFIRMED = "confirmed", "Confirmed"
+    CORRECTED = "corrected", "Corrected"
+    NOT_A_DIGIT = "not_a_digit", "Not a digit"
+
+
+# Each answer as a query, for History, the API and the admin to filter by; Prediction.answer
+# is the same rule for one row.
+ANSWER_QUERIES = {
+    Answer.UNANSWERED: Q(correct_label__isnull=True, marked_not_a_digit=False),
+    Answer.CONFIRMED: Q(correct_label=F("number")),
+    Answer.CORRECTED: Q(correct_label__isnull=False) & ~Q(correct_label=F("number")),
+    Answer.NOT_A_DIGIT: Q(marked_not_a_digit=True),
+}
+
+
+ONE_ANSWER_MESSAGE = "A reading is either corrected or not a digit, not both."
 
 
 def _image_path(instance: "Prediction", filename: str) -> str:
@@ -63,7 +86,12 @@ class Prediction(models.Model):
     model_version = models.CharField(max_length=64)
     duration_ms = models.FloatField()
     correct_label = models.CharField(max_length=LABEL_MAX_LENGTH, null=True, blank=True,
-                                     validators=[label_validator])
+                                     validators=[label_validator],
+                                     help_text="The digits the picture really shows, as its owner or a reviewer says.")
+    marked_not_a_digit = models.BooleanField(
+        "not a digit", default=False,
+        help_text="Its owner or a reviewer says the picture shows no digit at all: training data for the "
+                  "model's \"not a digit\" class. A reading has one answer, so never with a correct label.")
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
@@ -72,6 +100,11 @@ class Prediction(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="prediction_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(marked_not_a_digit=True, correct_label__isnull=False), name="prediction_one_answer",
+                violation_error_message=ONE_ANSWER_MESSAGE),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
@@ -79,3 +112,12 @@ class Prediction(models.Model):
     @property
     def is_correct(self) -> bool | None:
         return None if self.correct_label is None else self.correct_label == self.number
+
+    @property
+    def answer(self) -> Answer:
+        """This reading's answer, by the rule of ANSWER_QUERIES."""
+        if self.marked_not_a_digit:
+            return Answer.NOT_A_DIGIT
+        if self.correct_label is None:
+            return Answer.UNANSWERED
+        return Answer.CONFIRMED if self.is_correct else Answer.CORRECTED

@@ -2,37 +2,54 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from recognizer.filters import PredictionFilter
 from recognizer.models import Prediction
 
+NEWEST_FIRST = ("-created_at", "-id")
 
-def prediction_list(*, user: AbstractBaseUser, digit: int | None = None, source: str | None = None,
-                    created_after: dt.datetime | None = None,
-                    created_before: dt.datetime | None = None) -> QuerySet[Prediction]:
-    """The person's own readings, newest first.
 
-    ``digit`` matches a reading whose number contains that digit, so it finds
-    single readings and the numbers read with "Predict all digits" alike.
+def prediction_list(*, user: AbstractBaseUser, filters: Mapping[str, str] | None = None) -> QuerySet[Prediction]:
+    """The person's own readings, newest first, filtered by recognizer.filters.PredictionFilter.
+
+    ``filters`` is a query string's values (History's form); a value the
+    FilterSet does not accept is left out rather than refused, so an old or
+    edited address still shows a page.
     """
-    qs = Prediction.objects.filter(user=user)
-    if digit is not None:
-        qs = qs.filter(number__contains=str(digit))
-    if source:
-        qs = qs.filter(source=source)
-    if created_after:
-        qs = qs.filter(created_at__gte=created_after)
-    if created_before:
-        qs = qs.filter(created_at__lt=created_before)
-    return qs.order_by("-created_at", "-id")
+    own = Prediction.objects.filter(user=user).order_by(*NEWEST_FIRST)
+    return own if filters is None else PredictionFilter(filters, queryset=own).qs
 
 
-def prediction_list_reviewed_corrections() -> QuerySet[Prediction]:
-    """Readings a reviewer checked and labelled: the site's own training data."""
-    return Prediction.objects.filter(reviewed=True, correct_label__isnull=False).order_by("id")
+@dataclass(frozen=True)
+class Neighbours:
+    newer: Prediction | None
+    older: Prediction | None
+
+
+def prediction_neighbours(*, user: AbstractBaseUser, prediction: Prediction,
+                          filters: Mapping[str, str] | None = None) -> Neighbours:
+    """The readings just before and after this one in the person's History (with its filters).
+
+    By its place in History's order rather than by membership, so a reading
+    that no longer matches the filters (just answered, say) still leads on.
+    """
+    readings = prediction_list(user=user, filters=filters).exclude(pk=prediction.pk)
+    at = prediction.created_at
+    newer = Q(created_at__gt=at) | Q(created_at=at, id__gt=prediction.pk)
+    older = Q(created_at__lt=at) | Q(created_at=at, id__lt=prediction.pk)
+    return Neighbours(newer=readings.filter(newer).order_by("created_at", "id").first(),
+                      older=readings.filter(older).first())
+
+
+def prediction_list_reviewed_answers() -> QuerySet[Prediction]:
+    """Readings a reviewer checked that carry an answer (digits, or not a digit): the site's own training data."""
+    return (Prediction.objects.filter(reviewed=True)
+            .filter(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True)).order_by("id"))
 
 
 def prediction_get(*, user: AbstractBaseUser, pk: int) -> Prediction | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from django.conf import settings
@@ -15,15 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from ml.errors import ImageError
+from ml.handwriting import NOT_A_DIGIT
 from ml.pipeline import Reading, model_inputs, read
-from recognizer.models import Prediction, label_validator
+from recognizer.models import ONE_ANSWER_MESSAGE, Prediction, label_validator
 from recognizer.readings import reading_as_dict
-from recognizer.selectors import prediction_list_reviewed_corrections
+from recognizer.selectors import prediction_list_reviewed_answers
 
 logger = logging.getLogger(__name__)
 
 
 MB = 1024 * 1024
+
+# ``multi`` as a request gives it: one digit, every number, or "auto" (the ink decides, see ml.pipeline.read).
+AUTO = "auto"
+Multi = bool | Literal["auto"]
 
 
 def upload_limit_mb() -> str:
@@ -44,7 +50,7 @@ class UploadTooLarge(ImageError):
                          "Send a smaller picture.")
 
 
-def image_read(*, image: bytes, multi: bool, force: bool = False) -> Reading:
+def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
     """Read a picture without storing anything (live preview while drawing).
 
     ``force`` reads the best digit even where the engine says the picture is
@@ -52,10 +58,10 @@ def image_read(*, image: bytes, multi: bool, force: bool = False) -> Reading:
     """
     if len(image) > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
         raise UploadTooLarge(len(image))
-    return read(image, multi=multi, force=force)
+    return read(image, multi=multi is True, auto=multi == AUTO, force=force)
 
 
-def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, source: str,
+def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: Multi, source: str,
                       force: bool = False) -> Prediction:
     """Read a picture and store the reading with the picture, or store nothing.
 
@@ -76,14 +82,39 @@ def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: bool, sour
     return prediction
 
 
-def prediction_correct(*, prediction: Prediction, correct_label: str | None) -> Prediction:
-    """The owner (or a reviewer) says which digits the picture really shows; None clears it."""
+@transaction.atomic
+def prediction_correct(*, prediction: Prediction, correct_label: str | None,
+                       marked_not_a_digit: bool = False) -> Prediction:
+    """Store what the owner (or a reviewer) says the picture shows: its digits, or no digit at all.
+
+    A reading has one answer at most (the model's constraint), so this sets
+    the whole of it: digits clear "not a digit" and the other way round, and
+    neither (None, False) clears the answer.
+    """
     if correct_label is not None:
+        if marked_not_a_digit:
+            raise ValidationError(ONE_ANSWER_MESSAGE)
         correct_label = correct_label.strip()
         label_validator(correct_label)
     prediction.correct_label = correct_label
-    prediction.save(update_fields=["correct_label"])
+    prediction.marked_not_a_digit = marked_not_a_digit
+    prediction.save(update_fields=["correct_label", "marked_not_a_digit"])
     return prediction
+
+
+def prediction_confirm(*, prediction: Prediction) -> Prediction:
+    """"Yes, that's right": the digits read are the digits the picture shows."""
+    return prediction_correct(prediction=prediction, correct_label=prediction.number)
+
+
+def prediction_mark_not_digit(*, prediction: Prediction) -> Prediction:
+    """"Not a digit": whatever was read, the picture shows no digit (the model's eleventh class)."""
+    return prediction_correct(prediction=prediction, correct_label=None, marked_not_a_digit=True)
+
+
+def prediction_answer_clear(*, prediction: Prediction) -> Prediction:
+    """Take back the answer, whichever it was."""
+    return prediction_correct(prediction=prediction, correct_label=None)
 
 
 @transaction.atomic
@@ -110,33 +141,41 @@ def prediction_delete(*, prediction: Prediction) -> None:
 @dataclass(frozen=True)
 class CorrectionsExport:
     images: int
+    not_digits: int  # of the images, those labelled NOT_A_DIGIT
     readings: int
     skipped: tuple[int, ...]  # ids whose digits could not be paired with their label
 
 
 def corrections_export(*, path: Path) -> CorrectionsExport:
-    """Write the reviewed readings as labelled 28x28 digits, for ``ml.train --extra``.
+    """Write the reviewed answers as labelled 28x28 images, for ``ml.train --extra``.
 
     Each stored picture is cut into digits exactly as the model saw it, line
-    by line; the label's spaces only separate lines, so its digits are paired
-    with them in order. A reading whose number of pieces of ink differs from its
-    label's digits (a mark left out of the number counts as a piece) is skipped,
-    since its digits cannot be paired with the right labels.
+    by line. A correct label's spaces only separate lines, so its digits are
+    paired with them in order; a reading whose number of pieces of ink differs
+    from its label's digits (a mark left out of the number counts as a piece)
+    is skipped, since its digits cannot be paired with the right labels. A
+    reading answered "not a digit" needs no pairing: every piece the model
+    took for a digit (or the whole picture, read as one digit) is labelled
+    NOT_A_DIGIT, the model's eleventh class.
     """
     images, labels, skipped, readings = [], [], [], 0
-    for prediction in prediction_list_reviewed_corrections():
+    for prediction in prediction_list_reviewed_answers():
         try:
             with prediction.image.open("rb") as stored:
                 digits = model_inputs(stored.read(), multi=prediction.multi)
         except (OSError, ImageError):
             digits = None
-        label = prediction.correct_label.replace(" ", "")
+        if digits is not None and prediction.marked_not_a_digit:
+            label = [NOT_A_DIGIT] * len(digits)
+        else:
+            label = [int(c) for c in (prediction.correct_label or "").replace(" ", "")]
         if digits is None or len(digits) != len(label):
             skipped.append(prediction.pk)
             continue
         images.append(digits)
-        labels.extend(int(c) for c in label)
+        labels.extend(label)
         readings += 1
     if images:
         np.savez_compressed(path, x=np.concatenate(images), y=np.array(labels, np.uint8))
-    return CorrectionsExport(images=len(labels), readings=readings, skipped=tuple(skipped))
+    return CorrectionsExport(images=len(labels), not_digits=labels.count(NOT_A_DIGIT), readings=readings,
+                             skipped=tuple(skipped))

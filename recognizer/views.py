@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from PIL import Image
 
 from accounts.decorators import login_or_token_required
 from recognizer import selectors, services
-from recognizer.forms import CorrectionForm, HistoryFilterForm
+from recognizer.filters import PredictionFilter
+from recognizer.forms import AnswerForm, CorrectionForm
 from recognizer.models import Prediction
-from recognizer.readings import CLOSE_WITHIN, runner_up
+from recognizer.readings import ACCEPTED_NAMES, ACCEPTED_TYPES, CLOSE_WITHIN, LABEL_INSIDE_BELOW, runner_up
 
 HISTORY_PAGE_SIZE = 24
 THUMBNAIL_SIDE = 240
@@ -73,7 +78,7 @@ def _placed(prediction: Prediction, box) -> Placed:
     x, y, w, h = (int(v) for v in box)
     width, height = max(prediction.width, 1), max(prediction.height, 1)
     return Placed(box=(x, y, w, h), left=f"{100 * x / width:.3f}%", top=f"{100 * y / height:.3f}%",
-                  bottom=f"{100 * (y + h) / height:.3f}%", label_inside=y < 0.1 * height)
+                  bottom=f"{100 * (y + h) / height:.3f}%", label_inside=y < LABEL_INSIDE_BELOW * height)
 
 
 @dataclass(frozen=True)
@@ -155,49 +160,78 @@ def _get_own(request: HttpRequest, pk: int) -> Prediction:
 # The drawing page -------------------------------------------------------------------
 
 
-@login_required
 @require_safe
 def draw(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognizer/draw.html", {
+    """The drawing page, for everyone: visitors read without storing; people signed in can save."""
+    here = reverse("recognizer:draw")
+    login_url = f"{reverse('login')}?{urlencode({'next': here})}"
+    config = {
         # The page reads digits through the same JSON API as programs do.
-        "predict_url": reverse("api:prediction-list"),
-        "read_url": reverse("api:reading"),
-        "detail_url_zero": reverse("recognizer:detail", kwargs={"pk": 0}),
-        "login_url": f"{reverse('login')}?next={reverse('recognizer:draw')}",
-        "max_upload_bytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
+        "readUrl": reverse("api:reading"),
+        "saveUrl": reverse("api:prediction-list"),
+        "detailUrl": reverse("recognizer:detail", kwargs={"pk": 0}),  # the 0 is replaced by the id
+        "loginUrl": login_url,
+        "signedIn": request.user.is_authenticated,
+        "user": request.user.pk,  # whose drawing the tab keeps
+        "csrf": get_token(request),
+        "maxBytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
+        "accepted": list(ACCEPTED_TYPES),
+        "acceptedNames": ACCEPTED_NAMES,
+        "closeWithin": CLOSE_WITHIN,
+        "labelInsideBelow": LABEL_INSIDE_BELOW,
+    }
+    return render(request, "recognizer/draw.html", {
+        "draw_config": config,
+        "login_url": login_url,
+        "signup_url": reverse("signup"),
         "max_upload_mb": services.upload_limit_mb(),
-        "close_within": str(CLOSE_WITHIN),  # as text: no locale turns it into "0,25"
+        "accepted_types": ",".join(ACCEPTED_TYPES),
+        "accepted_names": ACCEPTED_NAMES,
     })
 
 
 # History --------------------------------------------------------------------------------
 
 
+def _filters(request: HttpRequest) -> tuple[forms.Form, str]:
+    """History's filter form, and its valid choices as a query string (no page).
+
+    The query string goes with a reading's links, so its page, its
+    previous/next and its way back keep the filters; a value the filters do
+    not accept is dropped, as History ignores it.
+    """
+    form = PredictionFilter(request.GET).form
+    form.is_valid()
+    chosen = QueryDict(mutable=True)
+    for name, value in form.cleaned_data.items():
+        if value not in (None, ""):
+            chosen[name] = request.GET[name]
+    return form, chosen.urlencode()
+
+
 @login_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    form = HistoryFilterForm(request.GET)
-    filters = form.filters()
-    predictions = selectors.prediction_list(user=request.user, **filters)
+    form, query = _filters(request)
+    predictions = selectors.prediction_list(user=request.user, filters=request.GET)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p),
              "marks": mark_views(p)} for p in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "recognizer/history.html", {
         "form": form,
-        "filtered": filters["digit"] is not None or filters["source"] is not None,
+        "filtered": bool(query),
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
+        "query": query,
     })
 
 
 # One prediction ---------------------------------------------------------------------------
 
 
-def _detail_context(prediction: Prediction, form: CorrectionForm) -> dict:
+def _detail_context(request: HttpRequest, prediction: Prediction, form: CorrectionForm) -> dict:
     digits = digit_views(prediction)
+    _, query = _filters(request)
     return {
         "prediction": prediction,
         "digits": digits,
@@ -206,6 +240,9 @@ def _detail_context(prediction: Prediction, form: CorrectionForm) -> dict:
         "maybe": digits[0].maybe if not prediction.multi and digits else None,
         "confidence": _percent(prediction.confidence),
         "form": form,
+        "query": query,
+        "neighbours": selectors.prediction_neighbours(user=request.user, prediction=prediction,
+                                                      filters=request.GET),
     }
 
 
@@ -214,7 +251,13 @@ def _detail_context(prediction: Prediction, form: CorrectionForm) -> dict:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     prediction = _get_own(request, pk)
     form = CorrectionForm(initial={"correct_label": prediction.correct_label or prediction.number})
-    return render(request, "recognizer/detail.html", _detail_context(prediction, form))
+    return render(request, "recognizer/detail.html", _detail_context(request, prediction, form))
+
+
+def _detail_url(request: HttpRequest, pk: int) -> str:
+    """The reading's page, with the History filters it was reached with."""
+    _, query = _filters(request)
+    return reverse("recognizer:detail", kwargs={"pk": pk}) + (f"?{query}" if query else "")
 
 
 @login_required
@@ -223,7 +266,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     """"That's not right": store the digits the owner says the picture shows."""
     prediction = _get_own(request, pk)
     if request.method != "POST":
-        return redirect(reverse("recognizer:detail", kwargs={"pk": pk}) + "#correct")
+        return redirect(_detail_url(request, pk) + "#correct")
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -234,9 +277,36 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             label = prediction.correct_label
             messages.success(request, "Thanks, that confirms the reading." if label == prediction.number
                              else f"Thanks: saved {label} as the correct reading.")
-            return redirect("recognizer:detail", pk=pk)
+            return redirect(_detail_url(request, pk))
     prediction.refresh_from_db()  # the page shows what is stored, not the rejected input
-    return render(request, "recognizer/detail.html", _detail_context(prediction, form), status=400)
+    return render(request, "recognizer/detail.html", _detail_context(request, prediction, form), status=400)
+
+
+# The one-click answers: what each does, and what it says once done.
+ANSWERS = {
+    AnswerForm.CONFIRM: (services.prediction_confirm, "Thanks: saved {number} as right."),
+    AnswerForm.NOT_A_DIGIT: (services.prediction_mark_not_digit,
+                             "Thanks: saved the reading of {number} as not a digit."),
+    AnswerForm.CLEAR: (services.prediction_answer_clear, "Took back your answer about the reading of {number}."),
+}
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Yes, that's right", "Not a digit", or taking either back; then back to the page it came from."""
+    prediction = _get_own(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown answer.")
+    store, message = ANSWERS[form.cleaned_data["answer"]]
+    store(prediction=prediction)
+    messages.success(request, message.format(number=prediction.number))
+    back = request.POST.get("next", "")  # the page of the button, with its filters
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("recognizer:detail", kwargs={"pk": pk})
+    return redirect(back)
 
 
 @login_required

@@ -41,7 +41,7 @@ def test_staff_see_every_reading_with_its_thumbnail(staff_client, readings):
 def test_the_changelist_filters(staff_client, readings):
     url = reverse(CHANGELIST)
     assert staff_client.get(url, {"reviewed__exact": "0"}).status_code == 200
-    assert staff_client.get(url, {"correction": "none"}).context["cl"].result_count == 2
+    assert staff_client.get(url, {"answer": "unanswered"}).context["cl"].result_count == 2
     assert staff_client.get(url, {"confidence": "high"}).status_code == 200
     assert staff_client.get(url, {"source__exact": "upload"}).context["cl"].result_count == 1
     assert staff_client.get(url, {"q": "31"}).context["cl"].result_count == 1
@@ -145,3 +145,56 @@ def test_the_confidence_filter_uses_the_flag_stored_with_each_reading(staff_clie
     url = reverse(CHANGELIST)
     assert [p.pk for p in staff_client.get(url, {"confidence": "low"}).context["cl"].result_list] == [readings[0].pk]
     assert staff_client.get(url, {"confidence": "high"}).context["cl"].result_count == 1
+
+
+# Answers: confirmed, corrected, not a digit -------------------------------------------------
+
+
+def test_the_list_shows_each_answer_and_filters_by_it(staff_client, readings, owner):
+    confirmed, star = readings
+    services.prediction_confirm(prediction=confirmed)
+    services.prediction_mark_not_digit(prediction=star)
+    corrected = services.prediction_create(user=owner, image=digits_png("4"), multi=False, source="draw")
+    services.prediction_correct(prediction=corrected, correct_label="9")
+    unanswered = services.prediction_create(user=owner, image=digits_png("2"), multi=False, source="draw")
+    url = reverse(CHANGELIST)
+    html = staff_client.get(url).content.decode()
+    assert '<td class="field-answer_display">Not a digit</td>' in html
+    assert '<td class="field-answer_display">Confirmed</td>' in html
+    assert '<td class="field-answer_display">Corrected to 9</td>' in html
+    assert '<td class="field-answer_display">No answer yet</td>' in html
+    assert "By answer" in html
+
+    def found(answer: str) -> list[int]:
+        return [p.pk for p in staff_client.get(url, {"answer": answer}).context["cl"].result_list]
+
+    assert found("not_a_digit") == [star.pk]
+    assert found("confirmed") == [confirmed.pk]
+    assert found("corrected") == [corrected.pk]
+    assert found("unanswered") == [unanswered.pk]
+
+
+def test_a_reviewer_marks_a_reading_not_a_digit_and_never_both(staff_client, staff, readings):
+    prediction = readings[0]
+    services.prediction_correct(prediction=prediction, correct_label="1")
+    url = reverse("admin:recognizer_prediction_change", args=[prediction.pk])
+    assert 'name="marked_not_a_digit"' in staff_client.get(url).content.decode()
+
+    response = staff_client.post(url, {"correct_label": "1", "marked_not_a_digit": "on"})
+    assert response.status_code == 200  # the form again: a reading has one answer
+    assert "A reading is either corrected or not a digit, not both." in response.content.decode()
+    prediction.refresh_from_db()
+    assert (prediction.correct_label, prediction.marked_not_a_digit, prediction.reviewed) == ("1", False, False)
+
+    assert staff_client.post(url, {"correct_label": "", "marked_not_a_digit": "on"}).status_code == 302
+    prediction.refresh_from_db()
+    assert (prediction.correct_label, prediction.marked_not_a_digit) == (None, True)
+    assert prediction.reviewed and prediction.reviewed_by == staff
+
+
+def test_mark_reviewed_keeps_a_not_a_digit_answer(staff_client, readings):
+    star = readings[0]
+    services.prediction_mark_not_digit(prediction=star)
+    staff_client.post(reverse(CHANGELIST), {"action": "mark_reviewed", "_selected_action": [star.pk]})
+    star.refresh_from_db()
+    assert star.reviewed and star.marked_not_a_digit and star.correct_label is None

@@ -54,7 +54,7 @@ def test_the_command_writes_the_file(owner, staff, tmp_path, capsys):
     prediction_review(prediction=reading(owner, "3", multi=False), reviewer=staff, correct_label="3")
     path = tmp_path / "out.npz"
     call_command("export_corrections", "--out", str(path))
-    assert "wrote 1 digits from 1 readings" in capsys.readouterr().out
+    assert "wrote 1 images from 1 readings" in capsys.readouterr().out
     assert load_extra(path).y.tolist() == [3]
 
 
@@ -67,3 +67,33 @@ def test_a_label_of_several_lines_pairs_its_digits_ignoring_the_spaces(owner, st
 
     assert (result.images, result.readings, result.skipped) == (3, 1, ())
     assert load_extra(path).y.tolist() == [4, 0, 7]
+
+
+def test_readings_answered_not_a_digit_are_exported_as_the_non_digit_class(owner, staff, tmp_path, capsys):
+    from ml.handwriting import NOT_A_DIGIT
+    from recognizer.services import prediction_mark_not_digit
+    from tests.pages.pictures import not_a_digit_png
+
+    assert NOT_A_DIGIT == 10  # the model's eleventh output (ml.architecture)
+    star = prediction_create(user=owner, image=not_a_digit_png("star"), multi=False, source="draw", force=True)
+    prediction_mark_not_digit(prediction=star)  # the owner says so ...
+    prediction_review(prediction=star, reviewer=staff)  # ... and a reviewer checks it
+    scrawl = reading(owner, "12", multi=True)  # read as two digits; its owner says it is no digit at all
+    prediction_mark_not_digit(prediction=scrawl)
+    prediction_review(prediction=scrawl, reviewer=staff)
+    three = reading(owner, "3", multi=False)
+    prediction_review(prediction=three, reviewer=staff, correct_label="3")
+    unreviewed = reading(owner, "4", multi=False)
+    prediction_mark_not_digit(prediction=unreviewed)
+    path = tmp_path / "corrections.npz"
+
+    result = corrections_export(path=path)
+
+    # The star is one picture read as one digit; the scrawl's two pieces are each labelled.
+    assert (result.images, result.not_digits, result.readings, result.skipped) == (4, 3, 3, ())
+    extra = load_extra(path)  # what `train_model --extra` loads: label 10 is accepted
+    assert extra.y.tolist() == [10, 10, 10, 3]
+    assert extra.x.shape == (4, 28, 28) and all(image.max() == 255 for image in extra.x)
+
+    call_command("export_corrections", "--out", str(path))
+    assert f"wrote 4 images from 3 readings to {path} (3 labelled 10, not a digit)" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The migration that added lines: readings stored before it keep their digits and gain their line."""
+"""The migrations: readings stored before each keep what they had and gain what it adds."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def latest():
+    """The database as the other tests expect it: every migration applied."""
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,4 +50,23 @@ def test_existing_readings_get_one_line_and_their_uncertain_flag(django_user_mod
         assert single.lines == [{"number": "4", "box": [10, 20, 30, 40], "digits": with_not_digit[:1]}]
         assert single.uncertain is False
     finally:
-        migrate(AFTER)  # the database as the other tests expect it, whatever happened
+        latest()  # whatever happened
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_answers_are_kept_and_no_reading_is_marked_not_a_digit(django_user_model):
+    old = migrate(AFTER)
+    user = old.get_model("auth", "User").objects.create(username="olivia")
+    Prediction = old.get_model("recognizer", "Prediction")
+    common = dict(user_id=user.pk, source="draw", image="", width=280, height=280, model_version="old",
+                  duration_ms=1.0, multi=False, digit=4, confidence=0.99, number="4")
+    corrected = Prediction.objects.create(correct_label="9", **common)
+    plain = Prediction.objects.create(**common)
+    try:
+        new = migrate([("recognizer", "0003_review_answers")])
+        Prediction = new.get_model("recognizer", "Prediction")
+        corrected, plain = Prediction.objects.get(pk=corrected.pk), Prediction.objects.get(pk=plain.pk)
+        assert (corrected.correct_label, corrected.marked_not_a_digit) == ("9", False)
+        assert (plain.correct_label, plain.marked_not_a_digit) == (None, False)
+    finally:
+        latest()

@@ -92,15 +92,26 @@ def test_a_prediction_has_the_contracts_fields(schema):
     assert prediction["ignored"]["items"]["$ref"].endswith("/Mark")
     assert set(components["Line"]["properties"]) == {"number", "box", "digits"}
     assert set(components["Mark"]["properties"]) == {"box", "not_digit"}
-    assert set(components["Reading"]["properties"]) == set(prediction) - {"id", "correct_label", "image_url",
-                                                                          "created_at"}
+    assert set(components["Reading"]["properties"]) == set(prediction) - {"id", "correct_label", "marked_not_a_digit",
+                                                                          "image_url", "created_at"}
     digit = components["Digit"]["properties"]
     assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
 
 
 def test_the_list_documents_its_filters_and_pages(schema):
     names = {p["name"] for p in schema["paths"]["/api/v1/predictions/"]["get"]["parameters"]}
-    assert names == {"digit", "source", "created_after", "created_before", "page", "page_size"}
+    assert names == {"digit", "source", "status", "created_after", "created_before", "page", "page_size"}
+
+
+def test_the_answer_is_documented_where_it_is_sent_shown_and_filtered(schema):
+    components = schema["components"]["schemas"]
+    body = schema["paths"]["/api/v1/predictions/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
+    patch = components[body["schema"]["$ref"].split("/")[-1]]
+    assert set(patch["properties"]) == {"correct_label", "marked_not_a_digit"} and not patch.get("required")
+    assert patch["properties"]["marked_not_a_digit"]["type"] == "boolean"
+    assert components["Prediction"]["properties"]["marked_not_a_digit"]["type"] == "boolean"
+    status = next(p for p in schema["paths"]["/api/v1/predictions/"]["get"]["parameters"] if p["name"] == "status")
+    assert set(status["schema"]["enum"]) == {"not_sure", "unanswered", "confirmed", "corrected", "not_a_digit"}
 
 
 def test_token_and_session_authentication_are_described(schema):

@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ml.pipeline import Reading
-from recognizer.models import LABEL_MAX_LENGTH, LABEL_MESSAGE, Prediction, label_validator
+from recognizer.models import LABEL_MAX_LENGTH, LABEL_MESSAGE, ONE_ANSWER_MESSAGE, Prediction, label_validator
 from recognizer.readings import reading_as_dict
-from recognizer.services import UploadTooLarge
+from recognizer.services import AUTO, Multi, UploadTooLarge
 
 SOURCE_MESSAGE = f"Unknown source; use one of {', '.join(Prediction.Source.values)}."
 
@@ -89,10 +90,23 @@ class PictureBase64Field(serializers.CharField):
             self.fail("not_base64")
 
 
+@extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "string", "enum": [AUTO]}]})
+class MultiField(serializers.BooleanField):
+    """``multi``: true, false, or "auto" (one digit, unless the picture shows several: then the number)."""
+
+    default_error_messages = {"invalid": 'Send multi as true, false or "auto".'}
+
+    def to_internal_value(self, data) -> Multi:
+        if isinstance(data, str) and data.strip().lower() == AUTO:
+            return AUTO
+        return super().to_internal_value(data)
+
+
 class _PictureOptions(serializers.Serializer):
-    multi = serializers.BooleanField(
+    multi = MultiField(
         default=False,
-        help_text="false: the picture shows one digit. true: read every number, line by line, top to bottom.")
+        help_text='false: the picture shows one digit. true: read every number, line by line, top to bottom. '
+                  '"auto": one digit, unless several separate digits are seen; then every number, as true.')
     force = serializers.BooleanField(
         default=False,
         help_text="true: read the best digit even where the picture does not look like a digit (which "
@@ -113,6 +127,21 @@ class PictureJSONSerializer(_PictureOptions):
                   "(data:image/png;base64,...) or as plain base64.")
 
 
+class _SeenOption(serializers.Serializer):
+    seen = serializers.BooleanField(
+        default=False,
+        help_text="true: each of digits also carries seen, the 28x28 picture the model was given (a PNG "
+                  "data URL), so a person can see why it read what it read.")
+
+
+class ReadingUploadSerializer(_SeenOption, PictureUploadSerializer):
+    """A picture to read without storing (multipart)."""
+
+
+class ReadingJSONSerializer(_SeenOption, PictureJSONSerializer):
+    """A picture to read without storing (JSON)."""
+
+
 # --- Readings out -------------------------------------------------------------------
 
 
@@ -128,6 +157,10 @@ class DigitSerializer(serializers.Serializer):
         help_text="[x, y, width, height] of the digit in the picture, in pixels.")
     uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
     not_digit = serializers.FloatField(help_text="The probability that this mark is no digit at all, 0 to 1.")
+    seen = serializers.CharField(
+        required=False,
+        help_text="The 28x28 picture the model was given, as a PNG data URL (white ink on black, as MNIST); "
+                  "only in digits, and only when a reading without storing asks for it (seen=true).")
 
 
 class LineSerializer(serializers.Serializer):
@@ -165,7 +198,8 @@ class _ReadingFields(serializers.Serializer):
     number = serializers.CharField(read_only=True,
                                    help_text="The digits read, left to right; the lines' numbers joined by one "
                                              "space, top to bottom (\"2024 17\").")
-    multi = serializers.BooleanField(read_only=True)
+    multi = serializers.BooleanField(read_only=True, help_text='Whether it was read as a number (with "auto": '
+                                                               "whether several digits were seen).")
     source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,
                                      help_text="As sent with the picture.")
     uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
@@ -191,7 +225,8 @@ class ReadingSerializer(_ReadingFields):
     def to_representation(self, reading: Reading) -> dict:
         # Built directly: the fields above describe it (schema, tests check they agree),
         # and DRF's field-by-field walk would cost more than reading the picture's model call.
-        return {**reading_as_dict(reading), "source": self.context.get("source", Prediction.Source.API)}
+        return {**reading_as_dict(reading, seen=self.context.get("seen", False)),
+                "source": self.context.get("source", Prediction.Source.API)}
 
 
 class PredictionSerializer(_ReadingFields):
@@ -201,6 +236,10 @@ class PredictionSerializer(_ReadingFields):
     correct_label = serializers.CharField(
         read_only=True, allow_null=True,
         help_text="The digits the picture really shows, as its owner or a reviewer says; null until then.")
+    marked_not_a_digit = serializers.BooleanField(
+        read_only=True,
+        help_text="True when its owner or a reviewer says the picture shows no digit at all (then "
+                  "correct_label is null: a reading has one answer).")
     image_url = serializers.URLField(read_only=True, help_text="The stored picture; only its owner can open it.")
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -226,6 +265,7 @@ class PredictionSerializer(_ReadingFields):
             "model_version": p.model_version,
             "duration_ms": p.duration_ms,
             "correct_label": p.correct_label,
+            "marked_not_a_digit": p.marked_not_a_digit,
             "image_url": self._image_url(p.pk),
             "created_at": _DATETIME.to_representation(p.created_at),
         }
@@ -250,22 +290,41 @@ _PK_MARK = 918273645546372819  # a number no real URL contains
 
 
 class PredictionCorrectionSerializer(serializers.Serializer):
-    """PATCH: only the right answer can be changed."""
+    """PATCH: only the answer can change: the digits the picture really shows, or that it shows no digit.
+
+    A reading has one answer, and the body replaces it: a correct_label clears
+    "not a digit", marked_not_a_digit true clears the label, and null or false
+    clears the answer.
+    """
 
     correct_label = serializers.CharField(
-        allow_null=True, max_length=LABEL_MAX_LENGTH, validators=[label_validator],
-        error_messages={"invalid": LABEL_MESSAGE, "max_length": LABEL_MESSAGE, "blank": LABEL_MESSAGE,
-                        "required": "Send 'correct_label': the digits the picture really shows, or null."},
+        required=False, allow_null=True, max_length=LABEL_MAX_LENGTH, validators=[label_validator],
+        error_messages={"invalid": LABEL_MESSAGE, "max_length": LABEL_MESSAGE, "blank": LABEL_MESSAGE},
         help_text="The digits the picture really shows, with one space between lines (\"2024 17\"), "
-                  "or null to clear it.")
+                  "or null to clear the answer.")
+    marked_not_a_digit = serializers.BooleanField(
+        required=False,
+        help_text="true: the picture shows no digit at all (clears correct_label); false clears the answer.")
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [f"'{name}' cannot be changed: only correct_label can."] for name in unknown})
+                    {name: [f"'{name}' cannot be changed: only correct_label and marked_not_a_digit can."]
+                     for name in unknown})
         return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError(
+                {"correct_label": ["Send 'correct_label': the digits the picture really shows, or null; "
+                                   "or 'marked_not_a_digit': true when it shows no digit."]})
+        answer = {"correct_label": attrs.get("correct_label"),
+                  "marked_not_a_digit": attrs.get("marked_not_a_digit", False)}
+        if answer["correct_label"] is not None and answer["marked_not_a_digit"]:
+            raise serializers.ValidationError({"marked_not_a_digit": [ONE_ANSWER_MESSAGE]})
+        return answer
 
 
 # --- Others -------------------------------------------------------------------------

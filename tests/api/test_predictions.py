@@ -13,13 +13,14 @@ from PIL import Image
 from django.utils import timezone
 
 from ml.model import read_card
+from recognizer import services
 from recognizer.models import Prediction
 from tests.api.conftest import PREDICTIONS, data_url, stored_files, upload
 
 DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
 PREDICTION_FIELDS = {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi",
-                     "source", "model_version", "duration_ms", "correct_label", "image_url", "created_at",
-                     "width", "height", "uncertain", "forced", "notice", "separate_digits"}
+                     "source", "model_version", "duration_ms", "correct_label", "marked_not_a_digit", "image_url",
+                     "created_at", "width", "height", "uncertain", "forced", "notice", "separate_digits"}
 
 
 def detail_url(pk: int) -> str:
@@ -464,3 +465,68 @@ def test_the_json_matches_the_fields_the_schema_describes(api, png):
     assert abs(timezone.now() - created) < dt.timedelta(minutes=1)
     listed = api.get(PREDICTIONS).json()["results"][0]
     assert listed == body
+
+
+# --- The answer: a correct label, or "not a digit" ------------------------------------------
+
+
+def test_patch_marks_a_reading_not_a_digit_and_one_answer_replaces_the_other(api, stored):
+    response = api.patch(detail_url(stored.pk), {"correct_label": "1"}, format="json")
+    assert response.json()["marked_not_a_digit"] is False
+
+    response = api.patch(detail_url(stored.pk), {"marked_not_a_digit": True}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["correct_label"], response.json()["marked_not_a_digit"]) == (None, True)
+    stored.refresh_from_db()
+    assert (stored.correct_label, stored.marked_not_a_digit) == (None, True)
+    assert api.get(detail_url(stored.pk)).json()["marked_not_a_digit"] is True
+
+    response = api.patch(detail_url(stored.pk), {"correct_label": "7"}, format="json")
+    assert (response.json()["correct_label"], response.json()["marked_not_a_digit"]) == ("7", False)
+
+    api.patch(detail_url(stored.pk), {"marked_not_a_digit": True}, format="json")
+    response = api.patch(detail_url(stored.pk), {"marked_not_a_digit": False}, format="json")
+    assert (response.json()["correct_label"], response.json()["marked_not_a_digit"]) == (None, False)
+
+
+def test_patch_refuses_both_answers_at_once(api, stored):
+    response = api.patch(detail_url(stored.pk), {"correct_label": "1", "marked_not_a_digit": True}, format="json")
+    assert response.status_code == 400
+    assert "either corrected or not a digit" in response.json()["detail"] and "marked_not_a_digit" in response.json()
+    response = api.patch(detail_url(stored.pk), {"marked_not_a_digit": "perhaps"}, format="json")
+    assert response.status_code == 400 and "marked_not_a_digit" in response.json()
+    stored.refresh_from_db()
+    assert (stored.correct_label, stored.marked_not_a_digit) == (None, False)
+
+
+def test_another_persons_reading_cannot_be_marked(member_api, stored):
+    response = member_api.patch(detail_url(stored.pk), {"marked_not_a_digit": True}, format="json")
+    assert response.status_code == 404
+    stored.refresh_from_db()
+    assert stored.marked_not_a_digit is False
+
+
+def test_the_list_filters_by_status_as_history_does(api, owner, member):
+    now = timezone.now()
+    plain = make(owner, "1", created_at=now - dt.timedelta(minutes=5))
+    unsure = make(owner, "2", created_at=now - dt.timedelta(minutes=4))
+    Prediction.objects.filter(pk=unsure.pk).update(uncertain=True)
+    confirmed = services.prediction_confirm(prediction=make(owner, "3", created_at=now - dt.timedelta(minutes=3)))
+    corrected = services.prediction_correct(prediction=make(owner, "4", created_at=now - dt.timedelta(minutes=2)),
+                                            correct_label="9")
+    star = services.prediction_mark_not_digit(prediction=make(owner, "5", created_at=now - dt.timedelta(minutes=1)))
+    services.prediction_mark_not_digit(prediction=make(member, "5"))
+
+    def ids(**query):
+        response = api.get(PREDICTIONS, query)
+        assert response.status_code == 200, response.content
+        return [p["id"] for p in response.json()["results"]]
+
+    assert ids(status="not_a_digit") == [star.pk]
+    assert ids(status="confirmed") == [confirmed.pk]
+    assert ids(status="corrected") == [corrected.pk]
+    assert ids(status="not_sure") == [unsure.pk]
+    assert ids(status="unanswered") == [unsure.pk, plain.pk]
+    assert ids(status="not_a_digit", digit=5) == [star.pk] and ids(status="not_a_digit", digit=4) == []
+    response = api.get(PREDICTIONS, {"status": "maybe"})
+    assert response.status_code == 400 and "status" in response.json()

@@ -2,12 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ml.handwriting import NOT_A_DIGIT
 from recognizer.services import corrections_export
 
 
 class Command(BaseCommand):
-    help = ("Write reviewed corrections as labelled 28x28 digits (an .npz) for "
-            "'python manage.py train_model --extra FILE'.")
+    help = ("Write reviewed answers as labelled 28x28 images (an .npz) for "
+            "'python manage.py train_model --extra FILE': digits 0-9, and "
+            f"{NOT_A_DIGIT} for readings answered \"not a digit\".")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, default=Path("corrections.npz"))
@@ -19,4 +21,5 @@ class Command(BaseCommand):
                               + ", ".join(map(str, result.skipped)))
         if not result.images:
             raise CommandError("No reviewed corrections to export: review readings in the admin first.")
-        self.stdout.write(f"wrote {result.images} digits from {result.readings} readings to {options['out']}")
+        self.stdout.write(f"wrote {result.images} images from {result.readings} readings to {options['out']} "
+                          f"({result.not_digits} labelled {NOT_A_DIGIT}, not a digit)")
