@@ -8,7 +8,7 @@ from a blank one.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -39,6 +39,8 @@ class DigitReading:
     box: Box
     uncertain: bool  # confidence below the model's threshold
     not_digit: float = 0.0  # the probability that this mark is no digit at all
+    # The 28x28 picture (0 paper to 1 ink) the model was given: people trust a reading they can check.
+    seen: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         """Plain JSON types: how a digit is stored and sent."""
@@ -120,11 +122,15 @@ class Reading:
         return None
 
 
-def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bool = False) -> Reading:
+def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bool = False,
+         auto: bool = False) -> Reading:
     """Read one digit (``multi=False``: all the ink is one digit) or every number in the picture.
 
     Raises NotADigit when the ink is no digit (in a number: when none of its
     marks is one), unless ``force`` asks for the best digit all the same.
+    ``auto`` with ``multi=False`` lets the ink decide: where the one-digit
+    reading sees several separate digits, the picture is read as a number
+    instead, so a person drawing "372" gets 372 without choosing a mode.
     """
     started = time.perf_counter()
     model = model or get_model()
@@ -141,6 +147,8 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bo
     else:
         lines, forced, separate = _read_whole(ink, model, force)
         ignored = ()
+        if auto and separate > 1:
+            (lines, ignored, forced), multi, separate = _read_lines(ink, model, force), True, 1
     height, width = grey.shape
     return Reading(lines=lines, multi=multi, width=width, height=height, model_version=model.version,
                    duration_ms=(time.perf_counter() - started) * 1000, png=png, ignored=ignored,
@@ -228,11 +236,13 @@ def _sureness(model: DigitModel) -> segment.Score:
 
 
 def _digit_readings(model: DigitModel, segments: list[segment.Segment]) -> list[DigitReading]:
-    probabilities = model.predict(np.stack([to_mnist(s.mask) for s in segments]))
-    return [digit_reading(p, s.box, model.uncertain_below) for p, s in zip(probabilities, segments)]
+    seen = np.stack([to_mnist(s.mask) for s in segments])
+    probabilities = model.predict(seen)
+    return [digit_reading(p, s.box, model.uncertain_below, seen=x) for p, s, x in zip(probabilities, segments, seen)]
 
 
-def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float) -> DigitReading:
+def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float,
+                  seen: np.ndarray | None = None) -> DigitReading:
     """One row of the model's (calibrated) output as a reading; an 11th column is "not a digit"."""
     p = probabilities.astype(np.float64)
     p /= p.sum()  # float32 softmax sums to 1 only within ~1e-6
@@ -241,7 +251,7 @@ def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float) -
     digit = int(np.argmax(conditional))
     confidence = float(conditional[digit] * (1.0 - not_digit))
     return DigitReading(digit=digit, confidence=confidence, probabilities=tuple(float(v) for v in conditional),
-                        box=box, uncertain=confidence < uncertain_below, not_digit=not_digit)
+                        box=box, uncertain=confidence < uncertain_below, not_digit=not_digit, seen=seen)
 
 
 def _storable_as_received(image: Image.Image) -> bool:

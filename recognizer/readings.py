@@ -8,23 +8,40 @@ uses the engine's own ``as_dict()``.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 
-from ml.pipeline import Reading
+import cv2
+import numpy as np
+
+from ml.pipeline import DigitReading, Reading
+from ml.preprocess import ACCEPTED_FORMATS
 
 # Two digits are "close" when the runner-up's probability is within this of the
 # best one's: the pages then say "4, maybe 9". The drawing page gets the same
 # value from its template (data-close-within), so the rule has one number.
 CLOSE_WITHIN = 0.25
+# A box whose top is within this share of the picture's height from its top edge
+# gets its label inside (above it, the label would leave the picture): pages and script alike.
+LABEL_INSIDE_BELOW = 0.1
+
+# The pictures the engine opens, as browsers name them (a file input's accept) and as people do.
+ACCEPTED_TYPES = tuple(f"image/{name.lower()}" for name in ACCEPTED_FORMATS)  # as IANA names all five
+_NAMES = [{"JPEG": "JPEG", "WEBP": "WebP"}.get(name, name) for name in ACCEPTED_FORMATS]
+ACCEPTED_NAMES = f"{', '.join(_NAMES[:-1])} or {_NAMES[-1]}"
 
 
-def reading_as_dict(reading: Reading) -> dict:
-    """Every field of a reading, in plain JSON types, named as Prediction's fields are."""
+def reading_as_dict(reading: Reading, *, seen: bool = False) -> dict:
+    """Every field of a reading, in plain JSON types, named as Prediction's fields are.
+
+    ``seen`` adds to each of ``digits`` the 28x28 picture the model was given
+    (``seen``, a PNG data URL): sent when asked, never stored.
+    """
     return {
         "digit": reading.digit,
         "confidence": reading.confidence,
         "probabilities": list(reading.probabilities) if reading.probabilities is not None else None,
-        "digits": [d.as_dict() for d in reading.digits],
+        "digits": [_with_seen(d) if seen else d.as_dict() for d in reading.digits],
         "lines": [line.as_dict() for line in reading.lines],
         "ignored": [mark.as_dict() for mark in reading.ignored],
         "number": reading.number,
@@ -38,6 +55,18 @@ def reading_as_dict(reading: Reading) -> dict:
         "model_version": reading.model_version,
         "duration_ms": reading.duration_ms,
     }
+
+
+def _with_seen(digit: DigitReading) -> dict:
+    return {**digit.as_dict(), "seen": seen_data_url(digit.seen) if digit.seen is not None else None}
+
+
+def seen_data_url(pixels: np.ndarray) -> str:
+    """A model input (28x28, 0 to 1, white ink on black as MNIST) as a PNG data URL of about 300 bytes."""
+    ok, encoded = cv2.imencode(".png", np.clip(np.round(pixels * 255), 0, 255).astype(np.uint8))
+    if not ok:
+        raise RuntimeError("OpenCV could not encode a PNG")
+    return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
 
 
 def runner_up(probabilities: Sequence[float] | None) -> int | None:

@@ -1,4 +1,5 @@
-"""Anonymous visitors: pages send them to log in, the API answers 401.
+"""Anonymous visitors: the drawing page and reading without storing are open; every other
+page sends them to log in, and the API answers 401.
 
 The paths are read from the URL configuration itself, so a page or endpoint
 added later is covered without anyone remembering to list it here.
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 # Open on purpose: getting a token and the API's description. (The load balancer's
 # probe, /healthz, is public too; it lives outside the "api:" namespace.)
-PUBLIC_API = {"api:token", "api:schema", "api:docs"}
+PUBLIC_API = {"api:token", "api:schema", "api:docs", "api:reading"}
+# Open on purpose: the drawing page, where a visitor tries the reader before signing up.
+PUBLIC_PAGES = {"recognizer:draw"}
 
 
 def _names(namespace: str) -> list[tuple[str, dict]]:
@@ -32,12 +35,12 @@ def _names(namespace: str) -> list[tuple[str, dict]]:
     return sorted(found, key=lambda item: item[0])
 
 
-PAGES = _names("recognizer")
+PAGES = [(name, kwargs) for name, kwargs in _names("recognizer") if name not in PUBLIC_PAGES]
 API = [(name, kwargs) for name, kwargs in _names("api") if name not in PUBLIC_API]
 
 
 def test_the_url_configuration_was_read():
-    assert ("recognizer:draw", {}) in PAGES
+    assert ("recognizer:history", {}) in PAGES and ("api:prediction-list", {}) in API
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PAGES, ids=[name for name, _ in PAGES])
@@ -66,8 +69,13 @@ def test_a_wrong_token_is_401(client):
         assert response.status_code in (401, 405), name
 
 
-def test_home_sends_anonymous_visitors_to_log_in_with_a_way_to_sign_up(client):
-    response = client.get("/", follow=True)
+def test_home_is_the_drawing_page_for_visitors_with_a_way_to_sign_up(client):
+    response = client.get("/")
     html = response.content.decode()
-    assert response.redirect_chain[-1][0].startswith(reverse("login"))
-    assert reverse("signup") in html
+    assert response.status_code == 200 and '<canvas id="canvas"' in html
+    assert reverse("signup") in html and reverse("login") in html
+    assert f'href="{reverse("recognizer:history")}"' not in html  # History is for people signed in
+
+
+def test_the_open_pages_take_no_post(client):
+    assert client.post(reverse("recognizer:draw")).status_code == 405

@@ -33,7 +33,7 @@ EXPECTED = {
     ("/api/v1/predictions/{id}/", "get"): {"200", "401", "404", "429"},
     ("/api/v1/predictions/{id}/", "patch"): {"200", "400", "401", "403", "404", "429"},
     ("/api/v1/predictions/{id}/", "delete"): {"204", "401", "403", "404", "429"},
-    ("/api/v1/readings/", "post"): {"200", "400", "401", "403", "413", "422", "429", "503"},
+    ("/api/v1/readings/", "post"): {"200", "400", "403", "413", "422", "429", "503"},  # open to visitors: no 401
     ("/api/v1/model/", "get"): {"200", "401", "429", "503"},
 }
 
@@ -95,7 +95,8 @@ def test_a_prediction_has_the_contracts_fields(schema):
     assert set(components["Reading"]["properties"]) == set(prediction) - {"id", "correct_label", "marked_not_a_digit",
                                                                           "image_url", "created_at"}
     digit = components["Digit"]["properties"]
-    assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
+    assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit", "seen"}
+    assert "seen" not in components["Digit"].get("required", [])  # only when a reading asks for it
 
 
 def test_the_list_documents_its_filters_and_pages(schema):
@@ -119,3 +120,13 @@ def test_token_and_session_authentication_are_described(schema):
     assert schemes["tokenAuth"]["type"] == "apiKey" and schemes["tokenAuth"]["in"] == "header"
     assert "cookieAuth" in schemes
     assert schema["paths"]["/api/v1/auth/token/"]["post"].get("security") in (None, [], [{}])
+
+
+def test_multi_is_true_false_or_auto_and_readings_need_no_credentials(schema):
+    for name in ("PictureUploadRequest", "PictureJSONRequest", "ReadingUploadRequest", "ReadingJSONRequest"):
+        multi = schema["components"]["schemas"][name]["properties"]["multi"]
+        assert multi["oneOf"] == [{"type": "boolean"}, {"type": "string", "enum": ["auto"]}], name
+    assert {} in schema["paths"]["/api/v1/readings/"]["post"]["security"]
+    assert {} not in schema["paths"]["/api/v1/predictions/"]["post"]["security"]
+    assert "seen" in schema["components"]["schemas"]["ReadingUploadRequest"]["properties"]
+    assert "seen" not in schema["components"]["schemas"]["PictureUploadRequest"]["properties"]

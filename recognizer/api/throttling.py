@@ -74,3 +74,26 @@ class AnonThrottle(_SlidingWindowCounter, AnonRateThrottle):
 class UserThrottle(_SlidingWindowCounter, UserRateThrottle):
     """Requests of a signed-in person, per person (scope "user")."""
 
+
+
+class ReadingVisitorThrottle(_SlidingWindowCounter, UserRateThrottle):
+    """Readings without storing, per person (or per address without an account): scope "reading".
+
+    Generous enough that a person drawing with live reading (a few requests a
+    second while the pen moves) never meets it.
+    """
+
+    scope = "reading"
+
+
+class ReadingAddressThrottle(_SlidingWindowCounter, AnonRateThrottle):
+    """Readings without storing, per client address, whoever asks: scope "reading_address".
+
+    Several people behind one address share it; it bounds what one script can
+    take, with or without accounts.
+    """
+
+    scope = "reading_address"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -38,12 +38,14 @@ from recognizer.api.serializers import (
     PictureUploadSerializer,
     PredictionCorrectionSerializer,
     PredictionSerializer,
+    ReadingJSONSerializer,
     ReadingSerializer,
+    ReadingUploadSerializer,
     RefusalSerializer,
     TokenSerializer,
     ValidationErrorSerializer,
 )
-from recognizer.api.throttling import AnonThrottle
+from recognizer.api.throttling import AnonThrottle, ReadingAddressThrottle, ReadingVisitorThrottle
 from recognizer.engine import model_load_in_background, model_status
 from recognizer.models import LABEL_MAX_LENGTH, Prediction
 
@@ -83,10 +85,10 @@ class ApiView(APIView):
     parser_classes = PICTURE_PARSERS
 
 
-def _picture_input(request: Request) -> dict:
+def _picture_input(request: Request, upload=PictureUploadSerializer, as_json=PictureJSONSerializer) -> dict:
     """The validated picture (as bytes) and options, from a multipart form or a JSON body."""
     form = request.content_type.startswith(("multipart/", "application/x-www-form-urlencoded"))
-    serializer = (PictureUploadSerializer if form else PictureJSONSerializer)(data=request.data)
+    serializer = (upload if form else as_json)(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -121,7 +123,8 @@ class TokenView(ObtainAuthToken):
         operation_id="predictions_list", tags=["predictions"],
         summary="Your predictions, newest first",
         description="Only your own predictions, newest first, 25 a page (page_size up to 100). "
-                    "Filters: digit (the number contains it), source, created_after, created_before.",
+                    "Filters: digit (the number contains it), source, status (not_sure, unanswered, confirmed, "
+                    "corrected or not_a_digit), created_after, created_before.",
         parameters=[OpenApiParameter("page_size", OpenApiTypes.INT,
                                      description=f"Results per page (default {PredictionPagination.page_size}, "
                                                  f"at most {PredictionPagination.max_page_size}).")],
@@ -179,10 +182,10 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
 
     @extend_schema(operation_id="predictions_partial_update", tags=["predictions"],
                    summary="Say which digits the picture really shows",
-                   description="Only `correct_label` can change: digits, with one space between the numbers of "
-                               f"separate lines (\"2024 17\"), at most {LABEL_MAX_LENGTH} characters; or null to "
-                               "clear it. "
-                               "Any other field is refused (400).",
+                   description="Only the answer can change: `correct_label` (digits, with one space between the "
+                               f"numbers of separate lines, \"2024 17\", at most {LABEL_MAX_LENGTH} characters) or "
+                               "`marked_not_a_digit` true (the picture shows no digit). The body replaces the answer: "
+                               "one clears the other, and null or false clears it. Any other field is refused (400).",
                    request=PredictionCorrectionSerializer,
                    responses={200: PredictionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 429: E429})
     def patch(self, request: Request, pk: int) -> Response:
@@ -205,21 +208,32 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
 
 
 class ReadingView(ApiView):
-    """Read a picture without keeping anything: the drawing page's live prediction."""
+    """Read a picture without keeping anything: the drawing page's live reading, for visitors too.
+
+    Open without an account (nothing is stored, and the drawing page lets
+    anyone try it), under rates of its own: live reading sends several
+    requests a second while someone draws, which the API's anonymous rate
+    would refuse, while a script is held by the per-address rate.
+    """
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ReadingVisitorThrottle, ReadingAddressThrottle]
 
     @extend_schema(
         operation_id="readings_create", tags=["readings"],
         summary="Read a picture without storing it",
         description="The same input as POST /api/v1/predictions/ and the same reading, but nothing is "
-                    "stored: for live predictions while a person draws.",
-        request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
-        responses={200: ReadingSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 422: E422, 429: E429,
-                   503: E503},
+                    "stored: for live readings while a person draws. No account is needed. With seen=true "
+                    "each digit carries the 28x28 picture the model was given.",
+        request={"multipart/form-data": ReadingUploadSerializer, "application/json": ReadingJSONSerializer},
+        examples=PICTURE_EXAMPLES,
+        responses={200: ReadingSerializer, 400: E400, 403: E403, 413: E413, 422: E422, 429: E429, 503: E503},
     )
     def post(self, request: Request) -> Response:
-        picture = _picture_input(request)
+        picture = _picture_input(request, ReadingUploadSerializer, ReadingJSONSerializer)
         reading = services.image_read(image=picture["image"], multi=picture["multi"], force=picture["force"])
-        return Response(ReadingSerializer(reading, context={"source": picture["source"]}).data)
+        context = {"source": picture["source"], "seen": picture["seen"]}
+        return Response(ReadingSerializer(reading, context=context).data)
 
 
 # --- The model ----------------------------------------------------------------------

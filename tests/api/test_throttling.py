@@ -12,9 +12,10 @@ from tests.api.conftest import PREDICTIONS, READINGS, upload
 
 @pytest.fixture
 def rates(settings):
-    def set_rates(*, user: str = "1000/minute", anon: str = "1000/minute") -> None:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"user": user, "anon": anon}}
+    def set_rates(*, user: str = "1000/minute", anon: str = "1000/minute", reading: str = "1000/minute",
+                  reading_address: str = "1000/minute") -> None:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+            "user": user, "anon": anon, "reading": reading, "reading_address": reading_address}}
     return set_rates
 
 
@@ -38,12 +39,31 @@ def test_each_person_has_their_own_count(api, member_api, owner, rates):
     assert cache.get(f"throttle_user_{owner.pk}:{window}") == 3
 
 
-def test_posting_pictures_is_throttled_too(api, png, rates):
+def test_storing_pictures_is_throttled_too(api, png, rates):
     rates(user="2/minute")
-    assert api.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200
-    assert api.post(PREDICTIONS, {"image": upload(png["7"])}, format="multipart").status_code == 201
-    assert_throttled(api.post(READINGS, {"image": upload(png["7"])}, format="multipart"))
+    for _ in range(2):
+        assert api.post(PREDICTIONS, {"image": upload(png["7"])}, format="multipart").status_code == 201
     assert_throttled(api.post(PREDICTIONS, {"image": upload(png["7"])}, format="multipart"))
+
+
+def test_reading_without_storing_has_rates_of_its_own(api, anon, png, rates):
+    """Live reading sends several requests a second: neither the person's API rate nor the
+    anonymous one counts them, only the reading rates (per visitor, and per address)."""
+    rates(user="1/minute", anon="1/minute", reading="3/minute")
+    for client in (api, anon):
+        for _ in range(3):
+            assert client.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200
+        assert_throttled(client.post(READINGS, {"image": upload(png["7"])}, format="multipart"))
+    assert api.get(PREDICTIONS).status_code == 200  # the person's own API rate was not spent
+    other = anon.post(READINGS, {"image": upload(png["7"])}, format="multipart", REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200  # another visitor, elsewhere
+
+
+def test_one_address_is_held_to_its_reading_rate_whoever_asks(api, member_api, anon, png, rates):
+    rates(reading_address="4/minute")
+    for client in (api, member_api, anon, api):
+        assert client.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200
+    assert_throttled(member_api.post(READINGS, {"image": upload(png["7"])}, format="multipart"))
 
 
 def test_anonymous_callers_are_throttled_by_address(anon, owner, rates):

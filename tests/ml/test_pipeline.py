@@ -138,3 +138,22 @@ def test_realistic_pictures_are_read_correctly(model, kind, count):
     right = sum(read(s.data, multi=kind == "line", model=model).number == s.label
                 for s in synth.samples(kind, count, seed=7))
     assert right / count >= 0.95, f"{right}/{count} {kind} pictures read correctly"
+
+
+def test_auto_reads_one_digit_as_one_and_a_number_as_a_number(model):
+    one = read(picture(*row("5")), multi=False, auto=True, model=model)
+    assert (one.multi, one.number, one.separate_digits) == (False, "5", 1)
+    number = read(picture(*row("372")), multi=False, auto=True, model=model)
+    assert (number.multi, number.number, number.digit, number.notice) == (True, "372", None, None)
+    # Without auto, the same picture is one digit, with a notice that it was not.
+    squeezed = read(picture(*row("372")), multi=False, model=model)
+    assert squeezed.multi is False and squeezed.separate_digits == 3 and "3 separate digits" in squeezed.notice
+
+
+def test_each_digit_keeps_the_picture_the_model_was_given(model):
+    reading = read(picture(*row("40")), multi=True, model=model)
+    for d in reading.digits:
+        assert d.seen.shape == (28, 28) and 0 <= d.seen.min() and d.seen.max() <= 1
+        # as MNIST: the ink fills a 20x20 box in the middle, the border stays paper
+        assert d.seen[:3].max() == 0 and d.seen[-3:].max() == 0 and d.seen.max() > 0.9
+        assert model.predict(d.seen[None]).argmax() == d.digit  # what it read is what it was given
