@@ -35,7 +35,7 @@ def _load(retry_in: float) -> None:
         _failure = exc
         logger.error("model failed to load, trying again in %.0f s: %s", retry_in, exc)
         retry = threading.Timer(retry_in, _load, args=(min(retry_in * 2, RETRY_MAX_SECONDS),))
-        retry.name, retry.daemon = "model-loader", True
+        retry.daemon = True  # never keeps a stopping process alive
         retry.start()
     else:
         _failure = None
