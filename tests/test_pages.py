@@ -127,6 +127,11 @@ def test_the_favicon_is_a_static_file_of_the_site(owner_client):
     assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg and "href" not in svg
 
 
+def test_browsers_asking_for_favicon_ico_get_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 

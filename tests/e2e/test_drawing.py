@@ -247,10 +247,22 @@ def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(pa
     assert page.js_errors == []
 
 
-# Visitors, and reading while drawing ---------------------------------------------------------------
+# Visitors, and reading while drawing, on a desktop and on a phone ------------------------------------
+
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
+              "has_touch": True},
+}
 
 
-def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logging_in(page):
+@pytest.fixture(params=list(SCREENS))
+def screen(request, new_page):
+    return new_page(**SCREENS[request.param])
+
+
+def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logging_in(screen):
+    page = screen
     User.objects.create_user("vic", "", PASSWORD)
     page.goto("/")
     live_requests = []
@@ -282,7 +294,8 @@ def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logg
     assert page.js_errors == []
 
 
-def test_the_reading_updates_while_the_pen_is_still_down(page):
+def test_the_reading_updates_while_the_pen_is_still_down(screen):
+    page = screen
     page.goto("/")
     sent = []
     page.on("request", lambda r: "/api/v1/readings/" in r.url and sent.append(r))
@@ -304,7 +317,8 @@ def test_the_reading_updates_while_the_pen_is_still_down(page):
 
 
 @pytest.mark.parametrize("drawing", ["star", "scribble", "A"])
-def test_a_letter_or_a_scribble_is_answered_in_words(page, drawing):
+def test_a_letter_or_a_scribble_is_answered_in_words(screen, drawing):
+    page = screen
     page.goto("/")
     picture = not_a_digit_png(drawing)
     page.set_input_files("#file", files=[{"name": f"{drawing}.png", "mimeType": "image/png", "buffer": picture}])
