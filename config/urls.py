@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from recognizer.api.views import healthz, readyz
 
+# An unreachable database answers 503 (JSON under /api/, a short page elsewhere), never a 500.
+handler500 = "config.faults.server_error"
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:

@@ -2,6 +2,8 @@
 
 Starts loading the model in the background as the process starts, so the first
 reading is not slowed by it and /healthz turns ready as soon as it is loaded.
+Refuses to start, saying why, where it could only answer 500 (no static
+manifest with DEBUG off: config.checks).
 """
 
 import os
@@ -17,6 +19,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
 
-from recognizer.engine import model_load_in_background  # noqa: E402  (needs Django set up)
+from config.checks import check_web_start_up  # noqa: E402  (needs Django set up)
+from recognizer.engine import model_load_in_background  # noqa: E402
+
+check_web_start_up()
 
 model_load_in_background()

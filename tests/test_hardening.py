@@ -104,7 +104,11 @@ def gunicorn(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "DJANGO_STATIC_ROOT": str(tmp_path / "static")}
+    # Without a static manifest the web process refuses to start (config.checks); these tests need no CSS.
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--config",

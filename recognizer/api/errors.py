@@ -4,7 +4,9 @@ Every error body has ``detail``, one sentence. A picture that is read but is no
 digit answers 422 with ``code`` "not_a_digit" too, so a client can offer to read
 it anyway (``force``) without parsing the sentence. A bad field also keeps DRF's
 per-field lists (``{"detail": "correct_label: ...", "correct_label": ["..."]}``)
-so a form can show each message next to its field.
+so a form can show each message next to its field. A database that is down
+answers 503 with Retry-After (config.faults has the same answer for what
+happens outside DRF's views).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config import faults
 from ml.errors import ImageError, NotADigit
 from ml.model import ModelUnavailable
 from recognizer.services import UploadTooLarge, size_mb, upload_limit_mb
@@ -64,6 +67,11 @@ def _first_message(detail) -> tuple[str | None, str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if faults.is_database_down(exc):
+        # Whatever the view was doing (authenticating, throttling, reading, saving): a 503 to retry, not a 500.
+        logger.error("a request was refused, the database is not answering: %s", exc)
+        return Response({"detail": faults.UNAVAILABLE_SENTENCE}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(faults.RETRY_SECONDS)})
     if isinstance(exc, UploadTooLarge):
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, RequestDataTooBig):
