@@ -2,7 +2,9 @@
 
 Playwright's own browser download does not work on these machines, so the
 browser is /usr/bin/chromium, launched by path. Where it is missing or does not
-start, every browser test is skipped with the reason (shown by ``-ra``).
+start, every browser test is skipped with the reason (shown by ``-ra``), except
+where E2E_REQUIRED=1 (CI, .ci/run): there each one fails with that reason, since
+a green run that tested no JavaScript would prove nothing about the pages.
 A failed test leaves a full-page screenshot in test-results/.
 """
 
@@ -27,6 +29,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
 TIMEOUT_MS = 20_000
+REQUIRED = os.environ.get("E2E_REQUIRED", "") == "1"
+
+
+def no_browser(reason: str):
+    """Skip the browser tests for ``reason``, or fail them where they are required (E2E_REQUIRED=1)."""
+    if REQUIRED:
+        pytest.fail(f"browser tests are required here (E2E_REQUIRED=1) and cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -40,18 +50,18 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} (Debian package 'chromium'; `make browser`)")
+        no_browser(f"no Chromium at {CHROMIUM} (Debian package 'chromium'; `make browser`)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        pytest.skip(f"browser tests skipped: the playwright package is not installed ({exc})")
+        no_browser(f"the playwright package is not installed ({exc})")
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     except Exception as exc:  # Playwright's own error types
         playwright.stop()
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        pytest.skip(f"browser tests skipped: {CHROMIUM} did not start: {first_line}")
+        no_browser(f"{CHROMIUM} did not start: {first_line}")
     yield browser
     browser.close()
     playwright.stop()
