@@ -6,6 +6,7 @@ a message naming the variable, not silently fall back to a default.
 
 from __future__ import annotations
 
+import math
 import os
 from email.utils import parseaddr
 
@@ -40,6 +41,23 @@ def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = 
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum of {minimum}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={value} is above the maximum of {maximum}")
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0, maximum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number")
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={value} is below the minimum of {minimum}")
     if maximum is not None and value > maximum:

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_email, env_host, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_email, env_float, env_host, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,8 +59,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "recognizer",
+    "learning",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,24 @@ STORAGES = {
 }
 
 # The largest picture accepted, in bytes; a larger upload gets 413.
+# --- The learning loop: model versions, training in a worker, the gate --------------
+
+# A task queue in the database: `python manage.py db_worker` works it; on several
+# machines the workers share the PostgreSQL queue. Training runs on a queue of its own.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "training"]}}
+# Where each app server keeps its copy of the versions it loads (from the default storage).
+MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(BASE_DIR / ".cache" / "models")))
+# How much worse than the version in service a candidate may be on a test and still be promoted.
+# What training learns from: MNIST (IDX folder or .npz), the other writers' sets beside it, and
+# where their renders are kept between runs; the width of the trained network (see ml.architecture).
+LEARNING_MNIST = Path(env_str("LEARNING_MNIST", str(BASE_DIR.parent / "shared" / "datasets" / "mnist")))
+LEARNING_HANDWRITING = Path(env_str("LEARNING_HANDWRITING", str(BASE_DIR.parent / "shared" / "datasets")))
+LEARNING_CACHE = Path(env_str("LEARNING_CACHE", str(BASE_DIR / ".cache")))
+LEARNING_WIDTH = env_float("LEARNING_WIDTH", 1.5, minimum=0.25, maximum=4.0)
+LEARNING_GATE_MARGIN = env_float("LEARNING_GATE_MARGIN", 0.002, maximum=1.0)  # accuracies, 0 to 1
+LEARNING_GATE_ECE_MARGIN = env_float("LEARNING_GATE_ECE_MARGIN", 0.01, maximum=1.0)
+LEARNING_GATE_MS_MARGIN = env_float("LEARNING_GATE_MS_MARGIN", 1.0)  # one canvas read, milliseconds
+
 RECOGNIZER_MAX_UPLOAD_BYTES = env_int("RECOGNIZER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 # A JSON body carries the picture in base64 (4/3 larger) plus a little JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECOGNIZER_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024

@@ -83,7 +83,8 @@ def pipeline_forms(images: np.ndarray) -> np.ndarray:
     return np.stack([image if form is None else form for image, form in zip(images, forms)])
 
 
-def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log) -> None:
+def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log,
+         progress=None) -> None:
     import keras
 
     steps = epochs * int(np.ceil(len(split.x_train) / batch_size))
@@ -99,8 +100,12 @@ def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_s
         history = model.fit(x_epoch, split.y_train, batch_size=batch_size, epochs=1, verbose=0,
                             validation_data=(split.x_val, split.y_val), shuffle=True)
         h = {k: v[-1] for k, v in history.history.items()}
+        seconds = time.perf_counter() - t0
         log(f"epoch {epoch + 1}/{epochs}: loss {h['loss']:.4f} acc {h['accuracy']:.4f} "
-            f"val_loss {h['val_loss']:.4f} val_acc {h['val_accuracy']:.4f} ({time.perf_counter() - t0:.0f}s)")
+            f"val_loss {h['val_loss']:.4f} val_acc {h['val_accuracy']:.4f} ({seconds:.0f}s)")
+        if progress is not None:  # may raise to stop the run (a cancelled training run)
+            progress({"epoch": epoch + 1, "epochs": epochs, "loss": float(h["loss"]),
+                      "val_accuracy": float(h["val_accuracy"]), "seconds_left": round(seconds * (epochs - epoch - 1))})
 
 
 def _export(model, out_dir: Path, version: str, width: float) -> tuple[Path, Path]:
@@ -126,7 +131,12 @@ def _export(model, out_dir: Path, version: str, width: float) -> tuple[Path, Pat
 def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch_size: int = 128,
           seed: int = 1, validation_size: int = VALIDATION_SIZE, limit: int | None = None,
           extra: Extra | None = None, handwriting: Handwriting | None = None, width: float = 1.0,
-          command: str = "", log=print) -> dict:
+          command: str = "", log=print, version: str | None = None, progress=None) -> dict:
+    """Train, evaluate, calibrate and export a model into ``out_dir`` with its card.
+
+    ``version`` names it (by default from the time it was made); ``progress``
+    is called after each epoch with its figures, and may raise to stop the run.
+    """
     import keras
 
     from ml.architecture import CLASSES, build_model
@@ -138,7 +148,7 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
                    handwriting=handwriting, log=log)
     log(f"training on {len(split.x_train)} images, validating on {len(split.x_val)}, {epochs} epochs, seed {seed}")
     model = build_model(width)
-    _fit(model, split, rng, epochs=epochs, batch_size=batch_size, log=log)
+    _fit(model, split, rng, epochs=epochs, batch_size=batch_size, log=log, progress=progress)
 
     def predict(batch: np.ndarray) -> np.ndarray:
         return model.predict(batch.reshape(-1, 28, 28, 1), batch_size=1024, verbose=0)
@@ -154,7 +164,7 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
             f"{calibration.uncertain_below:.3f}, refuse at {calibration.refuse_at:.3f}: {calibration.figures}")
 
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    version = f"digits-{created:%Y%m%d-%H%M%S}"
+    version = version or f"digits-{created:%Y%m%d-%H%M%S}"
     keras_path, onnx_path = _export(model, out_dir, version, width)
     card = {
         "version": version,

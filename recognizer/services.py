@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,7 @@ from django.utils import timezone
 from ml.errors import ImageError
 from ml.handwriting import NOT_A_DIGIT
 from ml.pipeline import Reading, model_inputs, read
+from recognizer.engine import model_in_service
 from recognizer.models import ONE_ANSWER_MESSAGE, Prediction, label_validator
 from recognizer.readings import reading_as_dict
 from recognizer.selectors import prediction_list_reviewed_answers
@@ -58,7 +60,7 @@ def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
     """
     if len(image) > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
         raise UploadTooLarge(len(image))
-    return read(image, multi=multi is True, auto=multi == AUTO, force=force)
+    return read(image, multi=multi is True, auto=multi == AUTO, force=force, model=model_in_service())
 
 
 def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: Multi, source: str,
@@ -146,7 +148,7 @@ class CorrectionsExport:
     skipped: tuple[int, ...]  # ids whose digits could not be paired with their label
 
 
-def corrections_export(*, path: Path) -> CorrectionsExport:
+def corrections_export(*, path: Path, keep: Callable[[int], bool] | None = None) -> CorrectionsExport:
     """Write the reviewed answers as labelled 28x28 images, for ``ml.train --extra``.
 
     Each stored picture is cut into digits exactly as the model saw it, line
@@ -156,10 +158,13 @@ def corrections_export(*, path: Path) -> CorrectionsExport:
     is skipped, since its digits cannot be paired with the right labels. A
     reading answered "not a digit" needs no pairing: every piece the model
     took for a digit (or the whole picture, read as one digit) is labelled
-    NOT_A_DIGIT, the model's eleventh class.
+    NOT_A_DIGIT, the model's eleventh class. ``keep`` chooses readings by id
+    (the learning loop holds a fixed share back for evaluation).
     """
     images, labels, skipped, readings = [], [], [], 0
     for prediction in prediction_list_reviewed_answers():
+        if keep is not None and not keep(prediction.pk):
+            continue
         try:
             with prediction.image.open("rb") as stored:
                 digits = model_inputs(stored.read(), multi=prediction.multi)

@@ -1,0 +1,59 @@
+"""The figures two models are compared on before one replaces the other.
+
+The same fixed tests for both: MNIST's test set, the held-out writers, fonts
+and shapes of ml.measure (other writers' digits read right, non-digits refused,
+calibration error), the held-back corrections of the site's own users, and the
+cost of one canvas read. A candidate is judged against the model in service
+on these (learning.services.gate_failures), never on its own card's claims.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ml import measure
+from ml.data import Extra, Mnist
+from ml.model import DigitModel
+from ml.pipeline import read
+from ml.synth import digits_png
+
+CANVAS_CALLS = 60
+
+
+def figures(model: DigitModel, *, mnist: Mnist, limit: int | None = None, handwriting_root: Path | None = None,
+            corrections: Extra | None = None) -> dict:
+    """Each figure of the gate for ``model``; a figure with no data to measure it on is None.
+
+    ``limit`` takes the first so many of each test set: a quick comparison, the
+    same for both models.
+    """
+    x, y = mnist.x_test[:limit], mnist.y_test[:limit]
+    predicted = np.argmax(model.predict(x.astype(np.float32) / 255.0), axis=1)  # "not a digit" counts as wrong
+    out: dict = {
+        "mnist_accuracy": float(np.mean(predicted == y)),
+        "mnist_per_class": {str(d): float(np.mean(predicted[y == d] == d)) for d in range(10) if np.any(y == d)},
+        "heldout_accuracy": None, "non_digits_refused": None, "ece": None, "corrections_accuracy": None,
+        "canvas_p50_ms": _canvas_p50_ms(model),
+    }
+    if handwriting_root is not None and handwriting_root.is_dir():
+        rows = {r.source: r for r in measure.by_source(measure.answers(model, handwriting_root, per_set=limit))}
+        digits, non_digits = rows["all other writers' digits"], rows["all non-digits"]
+        out.update(heldout_accuracy=digits.accuracy, ece=digits.ece, non_digits_refused=non_digits.refused)
+    if corrections is not None and len(corrections.y):
+        answers = np.argmax(model.predict(corrections.x.astype(np.float32) / 255.0), axis=1)
+        out["corrections_accuracy"] = float(np.mean(answers == corrections.y))
+    return out
+
+
+def _canvas_p50_ms(model: DigitModel) -> float:
+    picture = digits_png("7")
+    read(picture, multi=False, model=model)
+    times = []
+    for _ in range(CANVAS_CALLS):
+        started = time.perf_counter()
+        read(picture, multi=False, model=model)
+        times.append((time.perf_counter() - started) * 1000)
+    return float(np.percentile(times, 50))
