@@ -28,7 +28,6 @@ install: $(STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 
 run: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/  (first account: make superuser, or sign up on the site)"

@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -12,9 +14,17 @@ from rest_framework.authtoken.models import Token
 
 from accounts.forms import SignUpForm
 from accounts.services import token_regenerate, token_revoke
+from recognizer.api.throttling import SignUpThrottle
 
 
 class SignUpView(CreateView):
+    """Sign-up, at most SIGNUP_RATE new accounts from one address.
+
+    Only accounts actually made count (a mistyped form costs nothing), and the
+    count is taken atomically before the account is saved, so a burst of
+    sign-ups cannot slip past it.
+    """
+
     form_class = SignUpForm
     template_name = "registration/signup.html"
 
@@ -24,6 +34,15 @@ class SignUpView(CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        throttle = SignUpThrottle()
+        if not throttle.allow_request(self.request, self):
+            wait = max(1, math.ceil(throttle.wait()))
+            minutes = math.ceil(wait / 60)
+            message = (f"Too many accounts have been made from your address: try again in {minutes} "
+                       f"minute{'s' if minutes != 1 else ''}.")
+            response = render(self.request, "registration/signup_limited.html", {"message": message}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         user = form.save()
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome, {user.username}! Draw a digit to start.")

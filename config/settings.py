@@ -8,11 +8,16 @@ README).
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.env import env_bool, env_email, env_float, env_host, env_int, env_list, env_rate, env_str
 
@@ -61,8 +66,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "accounts",
     "recognizer",
+    "throttles",
     "learning",
 ]
 
@@ -77,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.VisitorTimeZoneMiddleware",
+    # Last, as axes asks: turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,15 +126,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests: a file of this process's own rather than a memory database, whose one
+    # connection pytest-django's live server shares among all its threads (their
+    # transactions would interleave); concurrent requests need connections of their own.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(),
+                                                         f"digits-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: shared by every worker (throttle counts live here) ------------------
+# --- Cache -------------------------------------------------------------------------
+
+# Rate-limit counts live in throttles.ThrottleCount or Redis (recognizer/api/throttling.py),
+# and lock-outs in axes' tables: nothing the workers must share is in Django's cache any
+# more, so without Redis each process keeps its own in memory (nothing to create: `migrate`
+# prepares the whole database). The cache is then used only by /readyz's check, and by
+# whatever may cache later. Redis calls give up after a quarter of a second, without retries.
+def cache_settings(redis_url: str) -> dict:
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+                        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25,
+                                    "retry": Retry(NoBackoff(), 0)}}}
+
 
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+CACHES = cache_settings(REDIS_URL)
+
+# --- Client addresses -----------------------------------------------------------------
+
+# How many proxies of the site's own (load balancers) stand in front of it. Each appends
+# the address it was connected from to X-Forwarded-For; the client's address is the entry
+# that many places from the right (throttles.addresses.client_address). 0: the
+# connection's own address, X-Forwarded-For ignored (any client can write one).
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0, maximum=10)
 
 # --- Auth -----------------------------------------------------------------------
 
@@ -137,9 +169,28 @@ AUTH_PASSWORD_VALIDATORS = [
     # Not a rule: Django's hook for a saved new password, which revokes the API token.
     {"NAME": "accounts.passwords.NewPasswordRevokesToken"},
 ]
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "recognizer:draw"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Lock-outs (django-axes): the log-in page, the admin's and the API's token ----------
+
+# At most LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address, within
+# LOGIN_LOCKOUT_MINUTES; then log-ins are refused, the right password too, until that much
+# time has passed since the last counted failure. Staff see and lift lock-outs in the admin
+# ("Access attempts"), or with `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+# Tries while locked out do not make the lock-out longer (an attacker would keep a person out for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "throttles.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what matters; no row for every successful log-in
+# Accounts made from one address through the sign-up page.
+SIGNUP_RATE = env_rate("SIGNUP_RATE", "5/hour")
 
 # --- E-mail: only ever password-reset links -------------------------------------------
 
@@ -232,6 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recognizer.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Digits API",

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.http import HttpRequest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -234,7 +236,7 @@ def test_password_reset_by_email_from_the_link_to_logging_in(client, owner):
     assert "Password set" in client.get(done.url).content.decode()
 
     # The new password logs in; the old one does not; the link does not work twice.
-    assert client.login(username=owner.username, password=PASSWORD) is False
+    assert client.login(request=HttpRequest(), username=owner.username, password=PASSWORD) is False
     response = client.post(reverse("login"), {"username": owner.username, "password": new})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
@@ -351,7 +353,7 @@ def test_a_stronger_hash_at_log_in_is_no_new_password(client, owner, settings):
     owner.password = make_password(PASSWORD, hasher="md5")
     owner.save()
     token = Token.objects.create(user=owner)
-    assert client.login(username=owner.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=owner.username, password=PASSWORD)
     owner.refresh_from_db()
     assert owner.password.startswith("pbkdf2_")  # upgraded ...
     assert Token.objects.filter(pk=token.pk).exists() and token_works(token.key)  # ... and the token kept
@@ -362,3 +364,23 @@ def test_the_token_page_is_never_cached(owner_client, owner):
     response = owner_client.get(reverse("token"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_signup_is_limited_per_address(settings):
+    """At most SIGNUP_RATE accounts from one address; then a plain page, 429, and no account."""
+    settings.SIGNUP_RATE = "5/hour"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for i in range(5):
+        response = signup(Client(REMOTE_ADDR="203.0.113.9"), username=f"script{i}", email="")
+        assert response.status_code == 302, response.content
+    refused = signup(Client(REMOTE_ADDR="203.0.113.9"), username="script5", email="")
+    assert refused.status_code == 429
+    assert "Too many accounts have been made from your address" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert not User.objects.filter(username="script5").exists()
+    assert "_auth_user_id" not in refused.client.session
+    # a mistyped form is no account: it does not count, and is shown as before
+    retyped = signup(Client(REMOTE_ADDR="198.51.100.3"), username="nina", password2="different")
+    assert retyped.status_code == 200
+    for i in range(5):
+        assert signup(Client(REMOTE_ADDR="198.51.100.3"), username=f"nina{i}", email="").status_code == 302

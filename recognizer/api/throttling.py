@@ -1,28 +1,41 @@
-"""Rate limits per person and per anonymous address, counted in the shared cache.
+"""Rate limits per person and per client address, counted atomically in a store every worker shares.
 
-The counts live in Django's default cache, which every worker process reaches
-(the database cache, or Redis when REDIS_URL is set), never in one process's
-memory.
+The counts live in Redis when REDIS_URL is set, else in a table of their own
+(throttles.ThrottleCount), never in one process's memory, and never in
+Django's database cache, which culls entries (other clients' requests would
+wipe a brute-force count). Each request bumps its count atomically before it
+is judged (throttles.services), so a burst of concurrent requests cannot slip
+past the limit between a read and a write.
 
 Why not DRF's classes as they are:
 - they read the rates once, at import; these read them on every request, so a
   changed setting (and a test's override) takes effect;
 - they keep the time of every request of the last period in one cache entry
-  and rewrite it on each request: at a generous rate (say 600/minute, or a
-  benchmark's) that is thousands of floats pickled and written per request.
-  These keep two small counters instead, this period's and the previous one's,
-  and weigh the previous one by how much of it still lies within the sliding
-  period (the usual sliding-window approximation). One cache read and one
-  small write per request.
-- with NUM_PROXIES unset DRF trusts X-Forwarded-For, which any client can
-  forge to dodge the anonymous limit; here the address is the connection's
-  own unless NUM_PROXIES says how many proxies to trust.
+  and rewrite it on each request (thousands of floats at a generous rate), with
+  a get-then-set that concurrent requests race through. These keep two
+  counters, this period's and the previous one's, and weigh the previous one by
+  how much of it still lies within the sliding period (the usual
+  sliding-window approximation);
+- the client address is throttles.addresses.client_address, the same that the
+  log-in lock-outs use: the connection's own unless NUM_PROXIES says how many
+  proxies to trust.
+
+If the count store cannot be reached the request goes through, with a warning
+in the log: a broken Redis must not take the whole API down with it.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from throttles.addresses import client_address
+from throttles.services import CountStoreUnavailable, count_hit, count_unhit
+
+logger = logging.getLogger(__name__)
 
 
 class _SlidingWindowCounter:
@@ -32,9 +45,7 @@ class _SlidingWindowCounter:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request) -> str:
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR") or "unknown"
-        return super().get_ident(request)
+        return client_address(request)
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
@@ -45,14 +56,23 @@ class _SlidingWindowCounter:
         now = self.timer()
         window = int(now // self.duration)
         self.elapsed = now - window * self.duration
-        current, previous = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        counts = self.cache.get_many([current, previous])
-        self.current, self.previous = counts.get(current, 0), counts.get(previous, 0)
-        if self._estimate(self.elapsed) >= self.num_requests:
-            return self.throttle_failure()
-        # Kept through the next period, where it is the "previous" count.
-        self.cache.set(current, self.current + 1, timeout=2 * self.duration + 1)
-        return True
+        current = f"{self.key}:{window}"
+        try:
+            # Kept through the next period, where it is the "previous" count.
+            self.current, self.previous = count_hit(key=current, previous_key=f"{self.key}:{window - 1}",
+                                                    ttl=2 * self.duration + 1)
+        except CountStoreUnavailable as exc:
+            logger.warning("rate limit %s not applied, the count store is unavailable: %s", self.scope, exc)
+            return True
+        if self._estimate(self.elapsed) - 1 < self.num_requests:  # the others before this one are within
+            return True
+        try:
+            count_unhit(key=current)  # refused: it does not count against the next ones
+        except CountStoreUnavailable as exc:
+            logger.warning("rate limit %s: a refused request stays counted, the count store is unavailable: %s",
+                           self.scope, exc)
+        self.current -= 1
+        return self.throttle_failure()
 
     def _estimate(self, elapsed: float) -> float:
         return self.previous * (1 - elapsed / self.duration) + self.current
@@ -75,7 +95,6 @@ class UserThrottle(_SlidingWindowCounter, UserRateThrottle):
     """Requests of a signed-in person, per person (scope "user")."""
 
 
-
 class ReadingVisitorThrottle(_SlidingWindowCounter, UserRateThrottle):
     """Readings without storing, per person (or per address without an account): scope "reading".
 
@@ -94,6 +113,22 @@ class ReadingAddressThrottle(_SlidingWindowCounter, AnonRateThrottle):
     """
 
     scope = "reading_address"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SignUpThrottle(_SlidingWindowCounter, SimpleRateThrottle):
+    """Accounts made from one client address (the sign-up page, not the API): SIGNUP_RATE.
+
+    Without it one script makes accounts by the thousand, each with its own
+    storage and rates.
+    """
+
+    scope = "signup"
+
+    def get_rate(self) -> str:
+        return settings.SIGNUP_RATE
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.lockout import lockout_message, lockout_wait
 from ml.model import DigitModel, read_card
 from recognizer import selectors, services
 from recognizer.api.filters import PredictionFilter
@@ -109,10 +110,24 @@ class TokenView(ObtainAuthToken):
                  "multipart/form-data": AuthTokenSerializer},
         responses={200: TokenSerializer,
                    400: OpenApiResponse(ValidationErrorSerializer, description="Wrong username or password."),
-                   413: E413, 429: E429},
+                   413: E413, 429: _error("Too many requests, or too many failed log-ins for this account "
+                                          "or address (locked for a while, even with the right password); "
+                                          "Retry-After says how many seconds to wait.")},
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """A lock-out is a 429 with Retry-After, not "wrong password".
+
+        Axes flags the request that authenticate() was given, DRF's own, which
+        its middleware never sees: the answer is made here.
+        """
+        if getattr(self.request, "axes_locked_out", False):
+            wait = lockout_wait(self.request, getattr(self.request, "axes_credentials", None))
+            return Response({"detail": lockout_message(wait)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(wait)})
+        return super().handle_exception(exc)
 
 
 # --- Predictions --------------------------------------------------------------------
