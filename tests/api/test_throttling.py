@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from datetime import timedelta
 
 import pytest
+import redis
 import requests
 from django.test import override_settings
 from django.utils import timezone
@@ -194,6 +197,45 @@ def test_a_burst_of_100_concurrent_requests_lets_exactly_20_through(live_server,
     assert sorted(set(codes)) == [200, 429]
     assert codes.count(200) == 20 and codes.count(429) == 80
     assert ThrottleCount.objects.get(key__startswith=f"throttle_user_{user.pk}:").count == 20
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis of the test's own (Debian's redis-server), on a free port, keeping nothing on disk."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is needed for the Redis count tests: apt-get install redis-server"
+    port = closed_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    client = redis.Redis(port=port)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_with_redis_the_burst_is_counted_by_incr_and_lets_exactly_20_through(live_server, django_user_model,
+                                                                           rates, redis_url):
+    rates(user="20/day")
+    if time.time() % 86400 > 86400 - 60:
+        time.sleep(61)  # not across midnight UTC
+    user = django_user_model.objects.create_user("burst", "", "a-Long-enough-passw0rd")
+    token = Token.objects.create(user=user)
+    with override_settings(REDIS_URL=redis_url):
+        codes = burst(live_server.url + PREDICTIONS, {"Authorization": f"Token {token.key}"}, 100)
+    assert codes.count(200) == 20 and codes.count(429) == 80
+    assert not ThrottleCount.objects.exists()  # nothing in the database ...
+    store = redis.Redis.from_url(redis_url)
+    [key] = store.keys(f"throttle:throttle_user_{user.pk}:*")  # ... the count is in Redis, with an expiry
+    assert int(store.get(key)) == 20
+    assert 0 < store.ttl(key) <= 2 * 86400 + 1
 
 
 # --- Behind proxies ----------------------------------------------------------------------
