@@ -29,19 +29,26 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The development server, and beside it one worker for the background tasks (training runs
+# started from the admin); both stop together.
 run: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/  (first account: make superuser, or sign up on the site)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 superuser: migrate
 	$(PY) manage.py createsuperuser
 
-# Production-like: gunicorn workers, static files from whitenoise, DEBUG off.
+# Production-like: gunicorn workers, static files from whitenoise, DEBUG off, and one task
+# worker (`manage.py db_worker`: training runs). On several machines, run the workers where
+# there is CPU to spare: they share the queue in the database.
 serve: migrate
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers"
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) \
-		--workers $(WORKERS)
+	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers and one task worker"
+	@export DJANGO_DEBUG=0; \
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT; \
+	$(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 # Debian's Chromium for the browser tests, where this machine allows installing it.
 browser:

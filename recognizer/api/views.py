@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.lockout import lockout_message, lockout_wait
-from ml.model import DigitModel, read_card
+from ml.model import DigitModel
 from recognizer import selectors, services
 from recognizer.api.filters import PredictionFilter
 from recognizer.api.pagination import PredictionPagination
@@ -47,7 +47,7 @@ from recognizer.api.serializers import (
     ValidationErrorSerializer,
 )
 from recognizer.api.throttling import AnonThrottle, ReadingAddressThrottle, ReadingVisitorThrottle
-from recognizer.engine import model_load_in_background, model_status
+from recognizer.engine import model_in_service, model_load_in_background, model_status
 from recognizer.models import LABEL_MAX_LENGTH, Prediction
 
 logger = logging.getLogger(__name__)
@@ -256,12 +256,12 @@ class ReadingView(ApiView):
 
 class ModelView(ApiView):
     @extend_schema(operation_id="model_retrieve", tags=["model"], summary="The model that reads the digits",
-                   description="Its version, when it was trained, its MNIST test accuracy and its classes.",
+                   description="The version in service: its version, when it was trained, its MNIST test "
+                               "accuracy and its classes.",
                    responses={200: ModelCardSerializer, 401: E401, 429: E429, 503: E503})
     def get(self, request: Request) -> Response:
-        model, _ = model_status()
-        card = model.card if model is not None else read_card()  # ModelUnavailable: 503
-        return Response(ModelCardSerializer(card).data)
+        # The model that reads digits now (ModelUnavailable: 503), never a card whose files did not load.
+        return Response(ModelCardSerializer(model_in_service().card).data)
 
 
 # --- Schema and docs ----------------------------------------------------------------
