@@ -143,3 +143,15 @@ def test_a_proxy_in_front_locks_the_client_not_everyone_behind_it(owner, member,
     assert through_proxy("max", PASSWORD, ELSEWHERE).status_code == 200
     assert AccessAttempt.objects.filter(ip_address=ATTACKER).exists()
     assert not AccessAttempt.objects.filter(ip_address=proxy).exists()
+
+
+def test_a_forwarded_entry_that_is_no_address_is_no_500(owner, settings):
+    """A proxy that forwards nothing usable: the connection's address is counted (PostgreSQL's inet
+    column would refuse the text)."""
+    settings.NUM_PROXIES = 1
+    response = APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address").post(
+        TOKEN, {"username": "olivia", "password": "wrong"}, format="json")
+    assert response.status_code == 400
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+    assert Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="").post(
+        reverse("login"), {"username": "olivia", "password": PASSWORD}).status_code == 302

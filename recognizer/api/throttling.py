@@ -45,7 +45,7 @@ class _SlidingWindowCounter:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request) -> str:
-        return client_address(request)
+        return client_address(request) or "unknown"
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
