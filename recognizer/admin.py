@@ -8,6 +8,7 @@ saving marks the reading reviewed.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -78,6 +79,8 @@ class PredictionAdmin(admin.ModelAdmin):
     list_filter = ("reviewed", AnswerFilter, ConfidenceFilter, RefusalFilter, "source", "multi", "model_version",
                    "created_at")
     list_select_related = ("user",)
+    # The thumbnails' and the picture's look, and the places of its labels (no inline styles: CSP).
+    media = forms.Media(css={"all": ["css/admin.css"]}, js=["js/place.js"])
     search_fields = ("user__username", "number", "correct_label")
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -98,14 +101,14 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description="picture")
     def thumbnail(self, obj: Prediction) -> str:
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
-        return format_html('<img src="{}?size=thumb" alt="" width="56" height="56" loading="lazy" '
-                           'style="object-fit:contain;background:#fff;border:1px solid #ccc;border-radius:4px">', url)
+        return format_html('<img class="review-thumb" src="{}?size=thumb" alt="" width="56" height="56" '
+                           'loading="lazy">', url)
 
     @admin.display(description="confidence", ordering="confidence")
     def confidence_display(self, obj: Prediction) -> str:
         text = f"{obj.confidence:.1%}"
         if obj.uncertain:
-            return format_html('<strong style="color:#b26a00">{} (not sure)</strong>', text)
+            return format_html('<strong class="review-unsure">{} (not sure)</strong>', text)
         return text
 
     @admin.display(description="answer")
@@ -120,29 +123,29 @@ class PredictionAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
         # Digits green (orange when not sure), lines blue with their number below, ignored marks dashed grey.
-        shapes = ([(d.place, "#e08a00" if d.uncertain else "#1f9d55", "none", str(d.digit), False)
-                   for d in digit_views(obj)]
-                  + [(line.place, "#2b6cb0", "none", line.number, True) for line in line_views(obj)]
-                  + [(m.place, "#8a8a8a", "6 4", "ignored", False) for m in mark_views(obj)])
+        # Each shape: its place, colour, dashes, label, the label's class (static/css/admin.css).
+        shapes = ([(d.place, "#e08a00" if d.uncertain else "#1f9d55", "none", str(d.digit),
+                    "unsure" if d.uncertain else "sure") for d in digit_views(obj)]
+                  + [(line.place, "#2b6cb0", "none", line.number, "line") for line in line_views(obj)]
+                  + [(m.place, "#8a8a8a", "6 4", "ignored", "ignored") for m in mark_views(obj)])
         boxes = format_html_join(
             "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
                 'stroke-dasharray="{}" vector-effect="non-scaling-stroke"/>',
             ((*place.box, colour, dashes) for place, colour, dashes, _, _ in shapes),
         )
+        # No style attributes (the Content-Security-Policy refuses them): classes, and the labels'
+        # places in data attributes that static/js/place.js applies.
         labels = format_html_join(
-            "", '<span style="position:absolute;left:{};top:{};transform:translateY({});'
-                'background:{};color:#fff;font-weight:700;padding:0 .3em">{}</span>',
-            ((place.left, place.bottom if below else place.top, "0" if below else "-100%", colour, text)
-             for place, colour, _, text, below in shapes),
+            "", '<span class="review-label {}" data-left="{}" data-top="{}">{}</span>',
+            ((kind, place.left, place.bottom if kind == "line" else place.top, text)
+             for place, _, _, text, kind in shapes),
         )
         return format_html(
-            '<div style="position:relative;width:min(100%,420px);aspect-ratio:{} / {};margin-top:1.6em;'
-            'background:#fff;border:1px solid #ccc">'
-            '<img src="{}" alt="The picture as sent" style="position:absolute;inset:0;width:100%;height:100%">'
-            '<svg viewBox="0 0 {} {}" preserveAspectRatio="none" '
-            'style="position:absolute;inset:0;width:100%;height:100%">{}</svg>{}</div>'
+            '<div class="review-frame">'
+            '<img src="{}" alt="The picture as sent" width="{}" height="{}">'
+            '<svg viewBox="0 0 {} {}" preserveAspectRatio="none">{}</svg>{}</div>'
             '<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
-            obj.width, obj.height, url, obj.width, obj.height, boxes, labels, url, obj.width, obj.height,
+            url, obj.width, obj.height, obj.width, obj.height, boxes, labels, url, obj.width, obj.height,
         )
 
     @admin.display(description="ignored marks")

@@ -168,6 +168,7 @@ def test_with_the_database_down_a_signed_in_page_is_a_short_503_page(database_do
     assert "cannot reach its database" in response.text
     assert "Traceback" not in response.text and "OperationalError" not in response.text
     assert "127.0.0.1:1" not in response.text
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]  # as every page
 
 
 def test_with_the_database_down_logging_in_is_a_503_page(database_down):
