@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import redis
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from redis.backoff import NoBackoff
@@ -30,7 +30,11 @@ REDIS_PREFIX = "throttle:"
 
 
 class CountStoreUnavailable(Exception):
-    """The counts could not be reached; callers let the request through (and it is logged)."""
+    """The counts could not be reached (Redis, or the database when it keeps them).
+
+    Callers let the request through and log it: without the database a visitor's
+    live reading, which needs nothing else from it, still works.
+    """
 
 
 @functools.cache
@@ -50,7 +54,7 @@ def count_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
         if settings.REDIS_URL:
             return _redis_hit(key=key, previous_key=previous_key, ttl=ttl)
         return _database_hit(key=key, previous_key=previous_key, ttl=ttl)
-    except (redis.RedisError, OSError) as exc:
+    except (redis.RedisError, OSError, DatabaseError) as exc:
         raise CountStoreUnavailable(str(exc)) from exc
 
 
@@ -60,8 +64,9 @@ def count_unhit(*, key: str) -> None:
         if settings.REDIS_URL:
             _redis(settings.REDIS_URL).decr(REDIS_PREFIX + key)
         else:
-            ThrottleCount.objects.filter(key=key).update(count=F("count") - 1)
-    except (redis.RedisError, OSError) as exc:
+            with transaction.atomic():  # a savepoint inside a caller's transaction: a failure leaves it usable
+                ThrottleCount.objects.filter(key=key).update(count=F("count") - 1)
+    except (redis.RedisError, OSError, DatabaseError) as exc:
         raise CountStoreUnavailable(str(exc)) from exc
 
 

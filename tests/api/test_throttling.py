@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -22,6 +25,7 @@ from tests.api.conftest import PREDICTIONS, READINGS, upload
 from throttles.models import ThrottleCount
 
 TOKEN = "/api/v1/auth/token/"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
@@ -317,3 +321,29 @@ def test_a_redis_that_is_down_lets_the_api_answer_and_says_so_in_the_log(server,
         ready = api.get("/readyz")
     assert "count store is unavailable" in caplog.text
     assert ready.status_code == 503 and ready.json()["reason"] == "cache unavailable"
+
+
+def test_without_the_database_a_visitors_live_reading_still_goes_through(tmp_path):
+    """The counts are in the database when there is no Redis: with the database unreachable the
+    rate limit steps aside (logged), and a visitor's reading, which needs nothing else from the
+    database, is still answered."""
+    code = """
+import base64, time, django
+django.setup()
+from django.test import Client
+from ml.synth import digits_png
+client = Client(SERVER_NAME="localhost")
+deadline = time.monotonic() + 60
+while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+    time.sleep(0.05)
+picture = "data:image/png;base64," + base64.b64encode(digits_png("7")).decode()
+response = client.post("/api/v1/readings/", {"image": picture}, content_type="application/json")
+print(response.status_code, response.json().get("number"))
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "REDIS_URL": "",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "200 7"
+    assert "rate limit reading not applied, the count store is unavailable" in result.stderr
