@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from learning import views as learning_views
 from recognizer.api.views import healthz, readyz
 
 # An unreachable database answers 503 (JSON under /api/, a short page elsewhere), never a 500.
@@ -22,6 +23,9 @@ urlpatterns = [
     path("", include("recognizer.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("recognizer.api.urls")),
+    # The learning loop's staff pages, beside the admin (learning/admin.py links them).
+    path("admin/review/", learning_views.review, name="learning_review"),
+    path("admin/dashboard/", learning_views.dashboard, name="learning_dashboard"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

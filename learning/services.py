@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from learning.models import ModelVersion, Serving
 from learning.selectors import model_version_committed, model_version_serving
+from recognizer import services as recognizer_services
+from recognizer.models import Prediction
 
 Status = ModelVersion.Status
 
@@ -117,3 +119,13 @@ def model_version_rollback(*, by: AbstractBaseUser | None) -> ModelVersion:
     if serving is None or serving.previous is None:
         raise ValidationError("Nothing to roll back to: no other version has served.")
     return _serve(version=serving.previous, by=by)
+
+
+@transaction.atomic
+def reading_review(*, prediction: Prediction, reviewer: AbstractBaseUser, label: str | None = None,
+                   not_a_digit: bool = False) -> Prediction:
+    """A reviewer's answer from the review queue: the digits it shows, or no digit; reviewed either way."""
+    if not_a_digit:
+        recognizer_services.prediction_mark_not_digit(prediction=prediction)
+        return recognizer_services.prediction_review(prediction=prediction, reviewer=reviewer)
+    return recognizer_services.prediction_review(prediction=prediction, reviewer=reviewer, correct_label=label)

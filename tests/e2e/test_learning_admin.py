@@ -63,3 +63,33 @@ def test_train_compare_promote_and_roll_back_from_the_admin(page):
     page.locator(".messagelist", has_text=re.compile(f"{committed.version} serves again")).wait_for()
     assert model_version_serving() == committed
     assert page.js_errors == []
+
+
+def test_the_review_queue_works_from_the_keyboard_alone(page):
+    from recognizer import services
+    from tests.pages.pictures import digits_png
+
+    User.objects.create_superuser("rev", "rev@example.com", PASSWORD)
+    owner = User.objects.create_user("own", "", PASSWORD)
+    first, second = (services.prediction_create(user=owner, image=digits_png("7"), multi=False, source="draw")
+                     for _ in range(2))
+    for prediction in (first, second):
+        services.prediction_correct(prediction=prediction, correct_label="1")
+    page.goto("/admin/login/?next=/admin/review/")
+    page.fill("#id_username", "rev")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.locator("#review-item", has_text=f"Reading {first.pk}").wait_for()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("1")  # the field has the focus: type, Enter
+    page.keyboard.press("Enter")
+    page.locator("#review-item", has_text=f"Reading {second.pk}").wait_for()
+    page.keyboard.press("Tab")  # to "Save and next"
+    page.keyboard.press("Tab")  # to "Not a digit"
+    page.keyboard.press("Enter")
+    page.locator("#queue-empty").wait_for()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.reviewed, first.correct_label) == (True, "1")
+    assert (second.reviewed, second.marked_not_a_digit) == (True, True)
+    assert page.js_errors == []
