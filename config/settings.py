@@ -258,6 +258,12 @@ LEARNING_GATE_ECE_MARGIN = env_float("LEARNING_GATE_ECE_MARGIN", 0.01, maximum=1
 LEARNING_GATE_MS_MARGIN = env_float("LEARNING_GATE_MS_MARGIN", 1.0)  # one canvas read, milliseconds
 
 RECOGNIZER_MAX_UPLOAD_BYTES = env_int("RECOGNIZER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The bytes of stored pictures one person may keep: about 100,000 drawings (a drawing
+# is stored in 1 to 3 KB, a photo in up to about 1 MB). Over it, saving answers 413.
+RECOGNIZER_USER_QUOTA_BYTES = env_int("RECOGNIZER_USER_QUOTA_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024)
+# Readings older than this many days are deleted, pictures and all, by
+# `manage.py prune_predictions` (run it daily); 0 keeps them for ever.
+RECOGNIZER_RETENTION_DAYS = env_int("RECOGNIZER_RETENTION_DAYS", 0)
 # A JSON body carries the picture in base64 (4/3 larger) plus a little JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECOGNIZER_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

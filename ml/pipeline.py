@@ -12,23 +12,19 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from ml import segment
 from ml.errors import NotADigit
 from ml.model import DigitModel, get_model
-from ml.preprocess import (Ink, decode, extract_ink, flatten, grey_of, is_opaque, opaque_grey, to_grey,
-                           to_mnist)
+from ml.preprocess import Ink, decode, extract_ink, to_grey, to_mnist
 
-# The stored copy of the input: large enough to check a reading by eye.
-STORED_SIDE = 1024
 # zlib's fastest level: a noisy photo barely compresses anyway, and level 3
 # costs a third more time for files about 10% smaller.
 PNG_COMPRESS_LEVEL = 1
 # A mark lower than this share of its line's median height is punctuation, not a digit.
 SMALL_MARK = 0.4
 
-Box = tuple[int, int, int, int]  # (x, y, w, h) in the decoded picture's pixels
+Box = tuple[int, int, int, int]  # (x, y, w, h) in the upload's own pixels, upright
 
 
 @dataclass(frozen=True)
@@ -76,11 +72,13 @@ class Line:
 class Reading:
     lines: tuple[Line, ...]  # top to bottom; one line for a single digit
     multi: bool
-    width: int  # of the decoded picture, after EXIF rotation
+    width: int  # of the upload, upright as its EXIF says
     height: int
     model_version: str
     duration_ms: float
-    png: bytes  # what is stored: an opaque PNG as received, else re-encoded flattened and capped
+    # The grey levels read (upright, transparency flattened, longer side at most
+    # ml.preprocess.WORK_SIDE): what a caller keeps of the picture, with encode_png().
+    picture: np.ndarray = field(compare=False, repr=False)
     ignored: tuple[Mark, ...] = ()  # marks left out of the number (multi only)
     forced: bool = False  # read with force=True although the engine found no digit
     separate_digits: int = 1  # separate digits seen in a one-digit reading (more than 1: it was a number)
@@ -134,13 +132,9 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bo
     """
     started = time.perf_counter()
     model = model or get_model()
-    image = decode(data)
-    if _storable_as_received(image):  # only its grey levels are needed
-        grey, png = opaque_grey(image), data
-    else:
-        pixels = flatten(image)
-        grey, png = grey_of(pixels), _stored_png(pixels)
-    ink = extract_ink(grey)
+    decoded = decode(data)
+    grey = to_grey(decoded.image)
+    ink = extract_ink(grey, scale=decoded.scale, size=decoded.size)
     if multi:
         lines, ignored, forced = _read_lines(ink, model, force)
         separate = 1
@@ -149,9 +143,8 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bo
         ignored = ()
         if auto and separate > 1:
             (lines, ignored, forced), multi, separate = _read_lines(ink, model, force), True, 1
-    height, width = grey.shape
-    return Reading(lines=lines, multi=multi, width=width, height=height, model_version=model.version,
-                   duration_ms=(time.perf_counter() - started) * 1000, png=png, ignored=ignored,
+    return Reading(lines=lines, multi=multi, width=decoded.width, height=decoded.height, model_version=model.version,
+                   duration_ms=(time.perf_counter() - started) * 1000, picture=grey, ignored=ignored,
                    forced=forced, separate_digits=separate)
 
 
@@ -218,7 +211,8 @@ def model_inputs(data: bytes, *, multi: bool, model: DigitModel | None = None) -
     in MNIST's own form: how corrections become a better model. Marks left out
     of a number are left out here too, so they pair with the label's digits.
     """
-    ink = extract_ink(to_grey(decode(data)))
+    decoded = decode(data)
+    ink = extract_ink(to_grey(decoded.image), scale=decoded.scale, size=decoded.size)
     if multi:
         judged = _judged_lines(ink, model or get_model())
         segments = [s for line in judged for s, _, keep in line if keep] or [s for line in judged for s, _, _ in line]
@@ -254,33 +248,17 @@ def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float,
                         box=box, uncertain=confidence < uncertain_below, not_digit=not_digit, seen=seen)
 
 
-def _storable_as_received(image: Image.Image) -> bool:
-    """An opaque PNG within the size cap, with no EXIF turn, is kept byte for byte.
+def encode_png(picture: np.ndarray) -> bytes:
+    """A Reading's picture as a PNG: the pixels read, never the bytes received.
 
-    Pillow has decoded all of it, so it is a sound PNG; re-encoding it would
-    only cost time (a fifth of an API request's CPU) and lose nothing but
-    fidelity. Canvas exports are RGBA with every pixel opaque, so they qualify.
+    A received file can carry anything after its pixels (after PNG's IEND, in
+    ancillary chunks, padding in the compressed data) and take up to the upload
+    limit; its pixels, at most WORK_SIDE a side, cannot. OpenCV encodes about
+    twice as fast as Pillow (a 280x280 drawing in 0.1 ms); PNG's per-row filters
+    cost time for no gain on drawings.
     """
-    return image.format == "PNG" and max(image.size) <= STORED_SIDE and "exif" not in image.info \
-        and is_opaque(image)
-
-
-def _stored_png(pixels: np.ndarray) -> bytes:
-    """The flattened picture (grey unless it has colour) capped at STORED_SIDE.
-
-    OpenCV resizes and encodes about twice as fast as Pillow; area averaging
-    only pays off (against aliasing) when shrinking by more than half, and
-    PNG's per-row filters cost time for no gain on drawings.
-    """
-    height, width = pixels.shape[:2]
-    factor = STORED_SIDE / max(height, width)
-    if factor < 1:
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA if factor < 0.5 else cv2.INTER_LINEAR)
-    if pixels.ndim == 3:
-        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)
-    ok, encoded = cv2.imencode(".png", pixels, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESS_LEVEL,
-                                                cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
+    ok, encoded = cv2.imencode(".png", picture, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESS_LEVEL,
+                                                 cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
     if not ok:
         raise RuntimeError("OpenCV could not encode a PNG")
     return encoded.tobytes()

@@ -7,7 +7,8 @@ canvas or a phone differs in everything else (polarity, alpha, lighting, noise,
 size, stroke width), so the steps here undo those differences and then make
 the digit the way MNIST made its own:
 
-    decode -> to_grey (flatten -> grey_of; an opaque picture straight to grey) -> extract_ink
+    decode (shrunk to the working size) -> to_grey (flatten -> grey_of; an opaque picture straight
+           to grey) -> extract_ink
            -> (ml.segment: one digit or several) -> to_mnist
 """
 
@@ -19,12 +20,20 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
 from ml.errors import ImageTooLarge, NoDigitFound, UnreadableImage
 
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF")  # JPEG also opens MPO (phone cameras)
-MAX_PIXELS = 40_000_000
+# Handwriting needs no more than a 12-megapixel phone photo (4032x3024). A picture
+# costs a worker up to about 9 bytes a pixel while it is decoded and shrunk (a
+# transparent palette: its indices, their RGBA, Pillow's premultiplied copy; a
+# progressive JPEG: libjpeg's coefficients, whatever the scale), so this keeps one
+# picture near 110 MB, and a worker (about 150 MB with the model) under 300 MB.
+MAX_PIXELS = 4096 * 3072
+# Pillow decodes a WebP through libwebp's animation decoder, which holds two more
+# canvases of the whole picture: twice the bytes a pixel, so half the pixels.
+MAX_PIXELS_OF = {"WEBP": MAX_PIXELS // 2}
 # Pictures are analysed with their longer side at most this long: enough for a
 # line of a dozen digits, and it keeps the analysis of a 12-megapixel photo to
 # a few ms. They are shrunk by a whole factor, which INTER_AREA does fastest.
@@ -78,11 +87,39 @@ class Ink:
 # Decoding -------------------------------------------------------------------
 
 
-def decode(data: bytes) -> Image.Image:
-    """Decode an upload (first frame of a GIF), upright as its EXIF says.
+@dataclass(frozen=True)
+class Picture:
+    """An upload as the engine reads it: upright, and shrunk on decode to at most WORK_SIDE."""
 
-    Only the formats a browser or phone sends are opened: Pillow knows many more
-    (some with fragile decoders) that no one needs here.
+    image: Image.Image
+    size: tuple[int, int]  # the upload's own (width, height), upright: boxes are given in its pixels
+    scale: int  # the upload's pixels per pixel of ``image`` (1: not shrunk)
+
+    @property
+    def width(self) -> int:
+        return self.size[0]
+
+    @property
+    def height(self) -> int:
+        return self.size[1]
+
+
+# EXIF orientations and the turn that makes each upright (as ImageOps.exif_transpose turns them).
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+_QUARTER_TURNS = (5, 6, 7, 8)
+
+
+def decode(data: bytes) -> Picture:
+    """Decode an upload (first frame of a GIF), upright as its EXIF says, no larger than it is read.
+
+    The ink is found with the longer side at most WORK_SIDE, shrunk by a whole
+    factor, so the picture is brought to that size as it is decoded: a JPEG by
+    libjpeg's own scaling (1/2 to 1/8, straight to grey), anything else by
+    area averaging before any other conversion. A big picture then never exists
+    in memory more than once at full size. Only the formats a browser or phone
+    sends are opened: Pillow knows many more (some with fragile decoders).
     """
     if not data:
         raise UnreadableImage()
@@ -92,23 +129,49 @@ def decode(data: bytes) -> Image.Image:
         raise ImageTooLarge() from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableImage() from exc
-    # Checked before load(): the header is enough, and a decompression bomb
-    # must be refused before it is expanded in memory.
+    # Checked from the header, before anything is decoded: libjpeg keeps a
+    # progressive JPEG's coefficients at full size even when it decodes it small.
     width, height = image.size
-    if width * height > MAX_PIXELS:
+    limit = MAX_PIXELS_OF.get(image.format, MAX_PIXELS)
+    if width * height > limit:
         raise ImageTooLarge(f"This picture is {width}x{height} pixels: please send one of at most "
-                            f"{MAX_PIXELS // 1_000_000} megapixels.")
+                            f"{limit / 1_000_000:.1f} megapixels{' as WebP' if limit < MAX_PIXELS else ''}.")
     if width == 0 or height == 0:
         raise UnreadableImage()
+    scale = math.ceil(max(width, height) / WORK_SIDE)
+    size = (max(1, width // scale), max(1, height // scale))
     try:
+        drafted = image.draft("L", size)  # JPEG only; other formats ignore it
         image.load()
+        orientation = _orientation(image)
+        if image.size != size:
+            image = _shrunk(image, size, drafted[1] if drafted else None)
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnreadableImage() from exc
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+    upright = (height, width) if orientation in _QUARTER_TURNS else (width, height)
+    return Picture(image=image, size=upright, scale=scale)
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF (or XMP) orientation, 1 (as stored) when there is none or it cannot be read."""
     try:
-        ImageOps.exif_transpose(image, in_place=True)  # no copy when there is nothing to turn
+        return int(image.getexif().get(ExifTags.Base.Orientation, 1))
     except (OSError, SyntaxError, ValueError, KeyError, TypeError):
-        pass  # a broken EXIF block: the pixels themselves are fine
-    return image
+        return 1  # a broken EXIF block: the pixels themselves are fine
+
+
+def _shrunk(image: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float] | None) -> Image.Image:
+    """The picture area-averaged to ``size`` (its ``box`` part, where a JPEG's scaling left a margin).
+
+    Pillow averages a transparent picture premultiplied, so transparent pixels
+    lend the strokes none of their colour; bilevel and palette pictures are
+    expanded first, since Pillow would only pick some of their pixels.
+    """
+    if image.mode in ("1", "P", "PA"):
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB" if image.mode != "1" else "L")
+    return image.resize(size, Image.Resampling.BOX, box=box)
 
 
 def flatten(image: Image.Image) -> np.ndarray:
@@ -210,8 +273,11 @@ def _over(plane: np.ndarray, alpha: np.ndarray, fill: int) -> np.ndarray:
 # Ink ------------------------------------------------------------------------
 
 
-def extract_ink(grey: np.ndarray) -> Ink:
+def extract_ink(grey: np.ndarray, *, scale: int = 1, size: tuple[int, int] | None = None) -> Ink:
     """Separate the ink from the paper: polarity, lighting, threshold, specks.
+
+    ``scale`` and ``size`` are a decoded Picture's, when ``grey`` is a picture
+    that decode() shrank: the ink's boxes are then in the upload's own pixels.
 
     Raises NoDigitFound when nothing on the picture stands out from its paper
     (blank canvas, uniform colour, blank paper with camera or JPEG noise).
@@ -222,7 +288,8 @@ def extract_ink(grey: np.ndarray) -> Ink:
         grey = cv2.resize(grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
     ink, histogram = _remove_paper(*_ink_bright(grey, _histogram(grey)))
     mask, outlines = _drop_specks(_threshold(ink, histogram))
-    return Ink(image=ink, mask=mask, outlines=outlines, scale=float(factor), original_size=(width, height))
+    return Ink(image=ink, mask=mask, outlines=outlines, scale=float(factor * scale),
+               original_size=size or (width, height))
 
 
 def _histogram(grey: np.ndarray) -> np.ndarray:

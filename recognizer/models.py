@@ -41,9 +41,13 @@ ANSWER_QUERIES = {
 ONE_ANSWER_MESSAGE = "A reading is either corrected or not a digit, not both."
 
 
+# The storage folder of the readings' pictures, and of nothing else (trained models have their own).
+PICTURES_FOLDER = "predictions"
+
+
 def _image_path(instance: "Prediction", filename: str) -> str:
     # Random names: a picture's address says nothing about its owner or order.
-    return f"predictions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.png"
+    return f"{PICTURES_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.png"
 
 
 class Prediction(models.Model):
@@ -63,7 +67,10 @@ class Prediction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     multi = models.BooleanField(default=False)
-    image = models.FileField(upload_to=_image_path, help_text="The input as received, re-encoded as PNG.")
+    image = models.FileField(upload_to=_image_path,
+                             help_text="The picture as read: upright, grey, at most 1000 px a side, as PNG.")
+    image_bytes = models.PositiveIntegerField(default=0, help_text="The stored picture's size: what it counts "
+                                                                   "against its owner's storage quota.")
     width = models.PositiveIntegerField(help_text="Width of the received picture, in pixels.")
     height = models.PositiveIntegerField(help_text="Height of the received picture, in pixels.")
     digit = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Top digit of a single reading.")
@@ -121,3 +128,21 @@ class Prediction(models.Model):
         if self.correct_label is None:
             return Answer.UNANSWERED
         return Answer.CONFIRMED if self.is_correct else Answer.CORRECTED
+
+
+class StorageUse(models.Model):
+    """The bytes of each person's stored pictures, kept with every picture stored or deleted.
+
+    The storage quota is checked on every saved reading, so it is one row
+    updated in the reading's own transaction rather than a sum over a person's
+    readings (a few ms for tens of thousands). ``manage.py check_storage --fix``
+    recounts it from Prediction.image_bytes, for deletions made past the
+    services (the admin's).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    bytes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.bytes} bytes"

@@ -4,7 +4,9 @@ Every error body has ``detail``, one sentence. A picture that is read but is no
 digit answers 422 with ``code`` "not_a_digit" too, so a client can offer to read
 it anyway (``force``) without parsing the sentence. A bad field also keeps DRF's
 per-field lists (``{"detail": "correct_label: ...", "correct_label": ["..."]}``)
-so a form can show each message next to its field. A database that is down
+so a form can show each message next to its field. A full storage quota answers
+413 with ``code`` "storage_full", told apart from a picture over the upload limit
+(413 without a code). A database that is down
 answers 503 with Retry-After (config.faults has the same answer for what
 happens outside DRF's views).
 """
@@ -24,7 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from config import faults
 from ml.errors import ImageError, NotADigit
 from ml.model import ModelUnavailable
-from recognizer.services import UploadTooLarge, size_mb, upload_limit_mb
+from recognizer.services import StorageQuotaExceeded, UploadTooLarge, size_mb, upload_limit_mb
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
                         headers={"Retry-After": str(faults.RETRY_SECONDS)})
     if isinstance(exc, UploadTooLarge):
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, StorageQuotaExceeded):  # the picture is fine: the person's storage is full
+        return Response({"code": "storage_full", "detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge(content_length(context.get("request")))
     if isinstance(exc, NotADigit):  # before ImageError, its base: the picture is sound, its content is not

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 
+import numpy as np
 import pytest
 from django.urls import reverse
 from PIL import Image
@@ -15,7 +16,7 @@ from django.utils import timezone
 from ml.model import read_card
 from recognizer import services
 from recognizer.models import Prediction
-from tests.api.conftest import PREDICTIONS, data_url, stored_files, upload
+from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
 
 DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
 PREDICTION_FIELDS = {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi",
@@ -213,6 +214,53 @@ def test_a_file_over_the_limit_is_413_before_it_is_decoded(api, settings):
 def test_a_picture_just_under_the_limit_is_read(api, png, settings):
     settings.RECOGNIZER_MAX_UPLOAD_BYTES = len(png["7"])
     assert post_file(api, png["7"]).status_code == 201
+
+
+def canvas_export(data: bytes) -> bytes:
+    """The picture as a browser canvas exports it: an RGBA PNG, every pixel opaque."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).convert("RGBA").save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_bytes_after_a_pngs_end_are_never_stored_only_its_pixels(api, png, settings):
+    # Issue 11: a small PNG and 5 MB of random bytes after its IEND was stored byte for byte.
+    picture = canvas_export(png["7"])
+    trailing = np.random.default_rng(11).bytes(settings.RECOGNIZER_MAX_UPLOAD_BYTES - len(picture))
+    response = post_file(api, picture + trailing)
+    assert response.status_code == 201, response.content
+    (file,) = stored_files(settings.MEDIA_ROOT)
+    assert file.stat().st_size < 5_000
+    assert Prediction.objects.get().image_bytes == file.stat().st_size
+    stored = np.asarray(Image.open(file))
+    assert stored.shape == (280, 280)
+    assert np.array_equal(stored, np.asarray(Image.open(io.BytesIO(picture)).convert("L")))
+
+
+def test_a_picture_over_the_pixel_cap_is_400_with_a_sentence_and_stores_nothing(api, settings):
+    out = io.BytesIO()
+    Image.new("L", (6324, 6324), 255).save(out, format="PNG")  # issue 11's 40 megapixels
+    response = post_file(api, out.getvalue())
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("This picture is 6324x6324 pixels: please send one of at most ")
+    assert_nothing_stored(settings)
+
+
+def test_saving_past_the_storage_quota_is_413_and_stores_nothing(api, png, settings,
+                                                                 django_capture_on_commit_callbacks):
+    first = post_file(api, png["7"])
+    assert first.status_code == 201
+    settings.RECOGNIZER_USER_QUOTA_BYTES = Prediction.objects.get().image_bytes + 100  # room for one
+    refused = post_file(api, png["7"])
+    assert refused.status_code == 413
+    assert refused.json()["code"] == "storage_full"
+    assert refused.json()["detail"].startswith("Your saved readings' pictures take ")
+    assert "delete readings you no longer need in History" in refused.json()["detail"]
+    assert Prediction.objects.count() == 1 and len(stored_files(settings.MEDIA_ROOT)) == 1
+    assert api.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200  # reading stores nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(detail_url(first.json()["id"])).status_code == 204
+    assert post_file(api, png["7"]).status_code == 201  # the deletion gave its bytes back
 
 
 def test_base64_over_the_limit_is_413_before_it_is_decoded(api, settings):

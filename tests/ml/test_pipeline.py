@@ -11,7 +11,8 @@ from PIL import Image
 from ml import synth
 from ml.errors import NoDigitFound, UnreadableImage
 from ml.model import get_model
-from ml.pipeline import STORED_SIDE, Reading, read
+from ml.pipeline import Reading, read
+from ml.preprocess import WORK_SIDE
 from ml.synth import Glyph, draw
 
 
@@ -73,40 +74,22 @@ def test_one_digit_mode_reads_a_line_as_one_digit(model):
     assert w > 0.8 * size[0]
 
 
-def test_the_stored_png_is_the_upright_picture_capped_in_size(model):
+def test_the_picture_read_is_the_upright_picture_at_the_working_size(model):
     glyph = Glyph(digit="7", form=0, x=600, y=300, height=1200, brush=60)
     reading = read(picture([glyph], (3000, 2000), "JPEG"), multi=False, model=model)
     assert (reading.width, reading.height) == (3000, 2000)
-    stored = Image.open(io.BytesIO(reading.png))
-    assert stored.format == "PNG" and stored.size == (STORED_SIDE, 683)
+    assert reading.picture.shape == (666, WORK_SIDE)  # a third of each side, the ink's working size
     assert reading.digit == 7
 
 
-def test_the_stored_png_of_a_transparent_canvas_shows_the_strokes(model):
+def test_the_picture_read_of_a_transparent_canvas_shows_the_strokes(model):
     alpha = np.round(draw([Glyph(digit="2", form=0, x=60, y=50, height=180, brush=16)], (280, 280)) * 255)
     rgba = np.dstack([np.full((280, 280, 3), 255, np.uint8), alpha.astype(np.uint8)])
     out = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(out, format="PNG")
     reading = read(out.getvalue(), multi=False, model=model)
-    stored = np.asarray(Image.open(io.BytesIO(reading.png)).convert("L"))
     assert reading.digit == 2
-    assert stored.min() == 0 and stored.max() == 255  # white strokes on a black background
-
-
-def test_an_opaque_png_is_stored_as_received_and_anything_else_re_encoded(model):
-    strokes = draw([Glyph(digit="4", form=0, x=60, y=50, height=180, brush=16)], (280, 280))
-    grey = (255 - np.round(strokes * 255)).astype(np.uint8)
-    opaque_rgba = np.dstack([np.repeat(grey[..., None], 3, axis=2), np.full((280, 280), 255, np.uint8)])
-    for pixels, mode in ((grey, "L"), (opaque_rgba, "RGBA")):
-        out = io.BytesIO()
-        Image.fromarray(pixels, mode).save(out, format="PNG")
-        assert read(out.getvalue(), multi=False, model=model).png == out.getvalue()
-    half_transparent = opaque_rgba.copy()
-    half_transparent[:, :140, 3] = 0
-    out = io.BytesIO()
-    Image.fromarray(half_transparent, "RGBA").save(out, format="PNG")
-    stored = Image.open(io.BytesIO(read(out.getvalue(), multi=False, model=model).png))
-    assert stored.format == "PNG" and stored.mode != "RGBA"
+    assert reading.picture.min() == 0 and reading.picture.max() == 255  # white strokes on a black background
 
 
 def test_readings_are_frozen_and_timed(model):

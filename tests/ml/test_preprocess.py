@@ -13,7 +13,7 @@ from PIL import Image
 
 from ml import segment
 from ml.errors import ImageError, ImageTooLarge, NoDigitFound, UnreadableImage
-from ml.preprocess import (MNIST_CENTRE, decode, extract_ink, flatten, grey_of, is_opaque, stroke_width, to_grey,
+from ml.preprocess import (MNIST_CENTRE, Ink, decode, extract_ink, flatten, grey_of, is_opaque, stroke_width, to_grey,
                            to_mnist)
 from ml.synth import Glyph, draw, paper_picture
 
@@ -36,8 +36,14 @@ def on_white(glyph: Glyph, size: tuple[int, int] = (SIDE, SIDE)) -> Image.Image:
     return Image.fromarray(255 - ink_of(glyph, size))
 
 
+def ink_of_upload(data: bytes) -> Ink:
+    """The ink of an upload, found as ml.pipeline.read finds it."""
+    picture = decode(data)
+    return extract_ink(to_grey(picture.image), scale=picture.scale, size=picture.size)
+
+
 def normalised(data: bytes) -> np.ndarray:
-    return to_mnist(segment.whole(extract_ink(to_grey(decode(data)))).mask)
+    return to_mnist(segment.whole(ink_of_upload(data)).mask)
 
 
 def difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,7 +97,7 @@ def test_stroke_width_is_what_was_drawn():
 def test_a_large_photo_gives_boxes_in_its_own_pixels():
     glyph = Glyph(digit="4", form=0, x=1800, y=700, height=1200, brush=60)
     size = (4000, 3000)
-    ink = extract_ink(to_grey(decode(encode(on_white(glyph, size), "JPEG", quality=90))))
+    ink = ink_of_upload(encode(on_white(glyph, size), "JPEG", quality=90))
     assert ink.scale == pytest.approx(4.0)
     x, y, w, h = segment.whole(ink).box
     ys, xs = np.nonzero(ink_of(glyph, size) > 127)
@@ -104,7 +110,7 @@ def test_uneven_light_on_paper_is_not_ink(reference):
     rng = np.random.default_rng(3)
     photo = paper_picture(coverage, rng)  # gradient, vignette, noise, blur, JPEG
     assert difference(normalised(photo), reference) < 0.08
-    ink = extract_ink(to_grey(decode(photo)))
+    ink = ink_of_upload(photo)
     paper, strokes = ink.image[ink.mask == 0], ink.image[ink.mask == 1]
     assert np.percentile(paper, 99) < 40 < np.median(strokes)  # dark ink came out bright, the light flat
     drawn = coverage > 0.5
@@ -138,8 +144,7 @@ def test_exif_orientation_is_applied(reference):
     exif = Image.Exif()
     exif[0x0112] = 6  # the camera's pixels are a quarter turn off; display turns them clockwise
     data = encode(upright.transpose(Image.Transpose.ROTATE_90), "JPEG", quality=95, exif=exif)
-    image = decode(data)
-    assert image.size == upright.size
+    assert decode(data).size == upright.size
     assert difference(normalised(data), reference) < 0.02
 
 
@@ -149,7 +154,7 @@ def opaque_colours() -> np.ndarray:
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])
 def test_an_opaque_picture_goes_straight_to_the_same_grey(mode):
-    image = decode(encode(Image.fromarray(opaque_colours()).convert(mode)))
+    image = decode(encode(Image.fromarray(opaque_colours()).convert(mode))).image
     assert is_opaque(image)
     flattened = grey_of(flatten(image)).astype(int)
     assert np.abs(to_grey(image).astype(int) - flattened).max() <= 1  # Pillow's and OpenCV's rounding
@@ -158,10 +163,10 @@ def test_an_opaque_picture_goes_straight_to_the_same_grey(mode):
 def test_one_transparent_pixel_or_a_transparent_colour_is_not_opaque():
     rgba = np.dstack([opaque_colours(), np.full((40, 50), 255, np.uint8)])
     rgba[7, 9, 3] = 254
-    assert not is_opaque(decode(encode(Image.fromarray(rgba, "RGBA"))))
+    assert not is_opaque(decode(encode(Image.fromarray(rgba, "RGBA"))).image)
     keyed = Image.fromarray(opaque_colours())
-    assert not is_opaque(decode(encode(keyed, transparency=tuple(int(v) for v in opaque_colours()[0, 0]))))
-    assert not is_opaque(decode(encode(keyed.convert("P"))))  # palettes go the long way
+    assert not is_opaque(decode(encode(keyed, transparency=tuple(int(v) for v in opaque_colours()[0, 0]))).image)
+    assert not is_opaque(decode(encode(keyed.convert("P"))).image)  # palettes go the long way
 
 
 @pytest.mark.parametrize("fmt,mode", [("PNG", "P"), ("PNG", "1"), ("PNG", "RGBA"), ("WEBP", "RGBA"), ("GIF", "L"),
@@ -183,7 +188,7 @@ def test_sixteen_bit_greys_are_scaled_not_clipped():
     grey = 255 - ink_of(THREE)
     sixteen = Image.fromarray(grey.astype(np.uint16) * 257)
     assert sixteen.mode.startswith("I;16")
-    decoded = to_grey(decode(encode(sixteen)))
+    decoded = to_grey(decode(encode(sixteen)).image)
     assert np.abs(decoded.astype(int) - grey).max() <= 1
 
 
@@ -229,7 +234,7 @@ def blank(colour: tuple[int, ...], mode: str) -> bytes:
         "transparent-black", "transparent-white", "blank-paper", "blank-paper-large"])
 def test_bad_pictures_raise_a_clear_error(data, error):
     with pytest.raises(error) as caught:
-        extract_ink(to_grey(decode(data)))
+        ink_of_upload(data)
     message = str(caught.value)
     assert isinstance(caught.value, ImageError) and isinstance(caught.value, ValueError)
     assert message[0].isupper() and message.endswith(".") and "Error" not in message

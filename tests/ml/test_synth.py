@@ -38,7 +38,7 @@ def test_pages_have_two_or_three_lines_of_up_to_eight_digits():
 
 def test_touching_digits_really_touch():
     for sample in synth.samples("touching", 20, seed=5):
-        ink = extract_ink(to_grey(decode(sample.data)))
+        ink = extract_ink(to_grey(decode(sample.data).image))
         assert len(ink.outlines) < len(sample.label), sample.label
 
 
