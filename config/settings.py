@@ -256,6 +256,7 @@ LEARNING_WIDTH = env_float("LEARNING_WIDTH", 1.5, minimum=0.25, maximum=4.0)
 LEARNING_GATE_MARGIN = env_float("LEARNING_GATE_MARGIN", 0.002, maximum=1.0)  # accuracies, 0 to 1
 LEARNING_GATE_ECE_MARGIN = env_float("LEARNING_GATE_ECE_MARGIN", 0.01, maximum=1.0)
 LEARNING_GATE_MS_MARGIN = env_float("LEARNING_GATE_MS_MARGIN", 1.0)  # one canvas read, milliseconds
+LEARNING_GATE_MB_MARGIN = env_float("LEARNING_GATE_MB_MARGIN", 20.0)  # a serving process's memory
 
 RECOGNIZER_MAX_UPLOAD_BYTES = env_int("RECOGNIZER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The bytes of stored pictures one person may keep: about 100,000 drawings (a drawing

@@ -51,6 +51,7 @@ def gate_measures() -> list[Measure]:
         Measure("corrections_accuracy", "held-back corrections read right", True, margin),
         Measure("ece", "calibration error (ECE)", False, settings.LEARNING_GATE_ECE_MARGIN),
         Measure("canvas_p50_ms", "one canvas read, p50 (ms)", False, settings.LEARNING_GATE_MS_MARGIN),
+        Measure("resident_mb", "memory of a serving process (MB)", False, settings.LEARNING_GATE_MB_MARGIN),
     ]
 
 

@@ -178,8 +178,9 @@ def _evaluate(version: ModelVersion, corrections) -> None:
     kwargs = {"mnist": data, "limit": limit, "corrections": corrections,
               "handwriting_root": root if root.is_dir() else None}
     version.refresh_from_db()
-    ours = gate.figures(load_model(model_directory(version)), **kwargs)
-    theirs = gate.figures(load_model(model_directory(serving)), **kwargs)
+    ours_dir, theirs_dir = model_directory(version), model_directory(serving)
+    ours = {**gate.figures(load_model(ours_dir), **kwargs), "resident_mb": gate.resident_mb(ours_dir)}
+    theirs = {**gate.figures(load_model(theirs_dir), **kwargs), "resident_mb": gate.resident_mb(theirs_dir)}
     version.evaluation = {"serving_version": serving.version, "limit": limit, "candidate": ours,
                           "serving": theirs, "evaluated_at": timezone.now().isoformat()}
     version.save(update_fields=["evaluation"])

@@ -9,6 +9,9 @@ on these (learning.services.gate_failures), never on its own card's claims.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -46,6 +49,28 @@ def figures(model: DigitModel, *, mnist: Mnist, limit: int | None = None, handwr
         answers = np.argmax(model.predict(corrections.x.astype(np.float32) / 255.0), axis=1)
         out["corrections_accuracy"] = float(np.mean(answers == corrections.y))
     return out
+
+
+# A fresh process that loads the model from its folder and reads one canvas, then says its size.
+_RESIDENT = """
+import json, sys
+from pathlib import Path
+from ml.model import load_model
+from ml.pipeline import read
+from ml.synth import digits_png
+model = load_model(Path(sys.argv[1]))
+read(digits_png("7"), multi=False, model=model)
+rss = next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:"))
+print(json.dumps(rss / 1024))
+"""
+
+
+def resident_mb(artifacts_dir: Path) -> float:
+    """The memory of one serving process with this model loaded and one reading made (MB, resident)."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", _RESIDENT, str(artifacts_dir)], cwd=root, capture_output=True,
+                            text=True, timeout=120, check=True)
+    return float(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def _canvas_p50_ms(model: DigitModel) -> float:

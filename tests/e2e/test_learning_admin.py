@@ -40,7 +40,7 @@ def test_train_compare_promote_and_roll_back_from_the_admin(page):
     page.reload()
     page.locator("#comparison").wait_for()
     assert page.locator("#progress").inner_text().startswith("Epoch 1 of 1")
-    assert page.locator("#comparison tbody tr").count() == 6
+    assert page.locator("#comparison tbody tr").count() == 7
     assert page.locator("#class-bars rect").count() >= 2
     assert "The gate refuses it" in page.locator("#promote").inner_text()  # 300 images make no better model
 

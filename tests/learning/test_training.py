@@ -54,6 +54,7 @@ def test_a_queued_run_trains_in_the_worker_and_is_compared_with_the_version_in_s
     assert evaluation["serving_version"] == served.version != version.version
     for side in ("candidate", "serving"):
         assert 0 <= evaluation[side]["mnist_accuracy"] <= 1 and evaluation[side]["canvas_p50_ms"] > 0
+        assert 50 < evaluation[side]["resident_mb"] < 300  # a serving process, measured in one of its own
     assert evaluation["serving"]["mnist_accuracy"] > evaluation["candidate"]["mnist_accuracy"]  # 300 images, 1 epoch
 
     # A few hundred images do not make a better model: the gate says so, a superuser may overrule it.
