@@ -118,8 +118,8 @@ def _storage_take(*, user: AbstractBaseUser, size: int) -> None:
     within = StorageUse.objects.filter(pk=user.pk, bytes__lte=settings.RECOGNIZER_USER_QUOTA_BYTES - size)
     if within.update(bytes=F("bytes") + size):
         return
-    use, created = StorageUse.objects.get_or_create(user=user)
-    if not (created and within.update(bytes=F("bytes") + size)):
+    use, _ = StorageUse.objects.get_or_create(user=user)  # made here, or by a save that was faster
+    if not within.update(bytes=F("bytes") + size):
         raise StorageQuotaExceeded(used=use.bytes)
 
 

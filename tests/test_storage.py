@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -57,6 +58,32 @@ def test_a_save_past_the_quota_stores_nothing_and_says_what_to_do(owner, setting
         saved(owner)
     assert Prediction.objects.count() == 1 and files_under(settings.MEDIA_ROOT) == [first.image.name]
     assert used(owner) == first.image_bytes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saves_at_once_cannot_all_take_the_last_bytes(owner, settings):
+    first = saved(owner)
+    settings.RECOGNIZER_USER_QUOTA_BYTES = 2 * first.image_bytes + 100  # room for one more of the same
+    start, answers = threading.Barrier(4), []
+
+    def save() -> None:
+        start.wait()
+        try:
+            saved(owner)
+            answers.append("saved")
+        except services.StorageQuotaExceeded:
+            answers.append("refused")
+        finally:
+            connection.close()  # each thread has a connection of its own
+
+    threads = [threading.Thread(target=save) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["refused", "refused", "refused", "saved"]
+    assert used(owner) == 2 * first.image_bytes == sum(p.image_bytes for p in Prediction.objects.all())
+    assert len(files_under(settings.MEDIA_ROOT)) == 2
 
 
 @pytest.mark.django_db(transaction=True)
