@@ -116,6 +116,37 @@ def test_a_large_picture_is_read_at_the_working_size_with_boxes_in_its_own_pixel
     assert np.allclose(reading.digits[0].box, expected, atol=8)  # two working pixels
 
 
+def turned_jpeg(grey: np.ndarray) -> bytes:
+    """A camera's JPEG: its pixels a quarter turn off, and EXIF saying how to stand them up."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return encoded(Image.fromarray(grey).transpose(Image.Transpose.ROTATE_90), "JPEG", exif=exif)
+
+
+@pytest.mark.parametrize("kind", ["L", "I;16", "LA", "P", "1", "RGB", "transparent", "GIF", "BMP", "WEBP",
+                                  "CMYK JPEG", "turned JPEG"])
+def test_every_kind_of_picture_is_shrunk_on_decode_and_read_in_its_own_pixels(kind):
+    width, height = 2400, 1800
+    grey = a_one(width, height)
+    picture = Image.fromarray(grey)
+    data = {
+        "I;16": lambda: encoded(Image.fromarray(grey.astype(np.uint16) * 257), "PNG"),
+        "transparent": lambda: encoded(Image.fromarray(np.dstack([np.zeros((height, width, 3), np.uint8),
+                                                                  255 - grey]), "RGBA"), "PNG"),
+        "GIF": lambda: encoded(picture, "GIF"),
+        "BMP": lambda: encoded(picture.convert("RGB"), "BMP"),
+        "WEBP": lambda: encoded(picture.convert("RGB"), "WEBP"),
+        "CMYK JPEG": lambda: encoded(picture.convert("CMYK"), "JPEG"),
+        "turned JPEG": lambda: turned_jpeg(grey),
+    }.get(kind, lambda: encoded(picture.convert(kind), "PNG"))()
+    reading = read(data, multi=False, model=get_model())
+    assert reading.number == "1" and (reading.width, reading.height) == (width, height)
+    assert reading.picture.shape == (600, 800)  # a third of each side
+    ys, xs = np.nonzero(grey < 128)
+    expected = (xs.min(), ys.min(), np.ptp(xs) + 1, np.ptp(ys) + 1)
+    assert np.allclose(reading.digits[0].box, expected, atol=6)  # two working pixels
+
+
 @pytest.mark.parametrize("make,size", [
     (png, (6324, 6324)),  # the issue's picture: 54 KB here, 40 megapixels
     (jpeg_claiming, (9000, 9000)),
