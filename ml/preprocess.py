@@ -36,7 +36,7 @@ MAX_PIXELS = 4096 * 3072
 MAX_PIXELS_OF = {"WEBP": MAX_PIXELS // 2}
 # Pictures are analysed with their longer side at most this long: enough for a
 # line of a dozen digits, and it keeps the analysis of a 12-megapixel photo to
-# a few ms. They are shrunk by a whole factor, which INTER_AREA does fastest.
+# a few ms. decode() shrinks them by a whole factor, area averaged.
 WORK_SIDE = 1000
 # Ink must differ from the paper by at least MIN_CONTRAST grey levels and by
 # NOISE_FACTOR times the paper's own noise, or the picture counts as blank.
