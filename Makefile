@@ -15,7 +15,7 @@ export DJANGO_SECRET_KEY := $(shell test -s .secret_key || (umask 077 && $(PYTHO
 	'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); cat .secret_key)
 endif
 
-.PHONY: run serve test install migrate superuser browser train evaluate bench loadtest clean
+.PHONY: run serve test install migrate superuser browser train evaluate bench loadtest rehearsal clean
 
 # Re-install only when a requirements file changed since the last install.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -46,6 +46,7 @@ superuser: migrate
 serve: migrate
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers and one task worker"
+	@echo "(in production, always behind nginx, which buffers slow clients: deploy/nginx.conf, make rehearsal)"
 	@export DJANGO_DEBUG=0; \
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT; \
 	$(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py --bind $(HOST):$(PORT) --workers $(WORKERS)
@@ -77,6 +78,12 @@ CONCURRENCY ?= 8
 loadtest: install
 	@test -n "$(TOKEN)" || { echo "Give an API token: make loadtest TOKEN=<key> (the account page shows yours)"; exit 2; }
 	$(PY) -m scripts.loadtest --url http://$(HOST):$(PORT) --token $(TOKEN) --concurrency $(CONCURRENCY) --seconds 30
+
+# The production shape on this machine: PostgreSQL, Redis, two gunicorn app servers behind
+# Debian's nginx, under load and slowloris, one server killed and restarted; a JSON summary.
+REHEARSAL_SECONDS ?= 30
+rehearsal: install
+	$(PY) -m scripts.rehearsal --seconds $(REHEARSAL_SECONDS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
