@@ -129,11 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests: a file of this process's own rather than a memory database, whose one
-    # connection pytest-django's live server shares among all its threads (their
-    # transactions would interleave); concurrent requests need connections of their own.
+    # Tests: a file of this run's own rather than a memory database, whose one connection
+    # pytest-django's live server shares among all its threads (their transactions would
+    # interleave); concurrent requests need connections of their own. Random, so that no
+    # run ever meets another's leftover -wal file.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(),
-                                                         f"digits-test-{os.getpid()}.sqlite3")}
+                                                         f"digits-test-{secrets.token_hex(8)}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------
