@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,9 +18,9 @@ from rest_framework.test import APIClient
 
 from ml.model import get_model
 from recognizer.models import Prediction
+from tests import servers
 from tests.pages.pictures import digits_png
 
-ROOT = Path(__file__).resolve().parent.parent
 DEEP = "[" * 50_000 + "]" * 50_000
 
 
@@ -100,42 +94,8 @@ def test_a_chunked_picture_is_411_not_an_empty_body(live_server, token, path):
 @pytest.fixture
 def gunicorn(tmp_path):
     """gunicorn with config/gunicorn.py, one worker, DEBUG off, on a free port of 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DJANGO_STATIC_ROOT": str(tmp_path / "static")}
-    # Without a static manifest the web process refuses to start (config.checks); these tests need no CSS.
-    (tmp_path / "static").mkdir()
-    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as output:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--config",
-                                   "config/gunicorn.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                                  cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(url):
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+    with servers.gunicorn(servers.site_env(tmp_path), tmp_path / "gunicorn.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def test_gunicorn_names_no_server_and_refuses_chunked_bodies(gunicorn):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_email, env_host, env_int, env_list, env_rate
+from config.env import env_bool, env_email, env_float, env_host, env_int, env_list, env_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,17 @@ def test_env_int(monkeypatch):
     monkeypatch.setenv("X_INT", "70000")
     with pytest.raises(ImproperlyConfigured, match="above the maximum of 65535"):
         env_int("X_INT", 1, maximum=65535)
+
+
+def test_env_float(monkeypatch):
+    assert env_float("X_FLOAT", 0.5) == 0.5
+    monkeypatch.setenv("X_FLOAT", "0.002")
+    assert env_float("X_FLOAT", 1.0) == 0.002
+    for bad, message in (("a bit", "not a number"), ("nan", "not a finite number"), ("inf", "not a finite number"),
+                         ("-1", "below the minimum"), ("2", "above the maximum of 1")):
+        monkeypatch.setenv("X_FLOAT", bad)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env_float("X_FLOAT", 0.5, maximum=1.0)
 
 
 def test_env_list_and_rate(monkeypatch):
