@@ -17,8 +17,9 @@ endif
 
 .PHONY: run serve test install migrate superuser browser train evaluate bench loadtest rehearsal clean
 
-# Re-install only when a requirements file changed since the last install.
-$(STAMP): requirements.txt requirements-dev.txt
+# Re-install only when a requirements file changed since the last install: requirements-dev.txt
+# includes requirements-train.txt (training), which includes requirements.txt (serving).
+$(STAMP): requirements.txt requirements-train.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
