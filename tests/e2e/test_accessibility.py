@@ -63,10 +63,10 @@ def test_signed_out_pages_and_a_password_reset_by_email(page):
 
     visit(page, "/", "drawing page, for a visitor")
     page.set_input_files("#file", files=[{"name": "407.png", "mimeType": "image/png", "buffer": digits_png("407")}])
-    page.wait_for_function("document.getElementById('result-value').textContent.trim() === '407'")
+    page.wait_for_function("() => document.getElementById('result-value').textContent.trim() === '407'")
     assert_accessible(page, "drawing page, a visitor's live reading")
     # Read aloud once the reading is in, politely; "Announce readings" silences it.
-    page.wait_for_function("document.getElementById('announce-live').textContent.startsWith('Read 407')")
+    page.wait_for_function("() => document.getElementById('announce-live').textContent.startsWith('Read 407')")
     page.uncheck("#announce")
     assert page.locator("#announce-live").inner_text() == ""
 

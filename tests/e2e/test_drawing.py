@@ -307,7 +307,7 @@ def test_the_reading_updates_while_the_pen_is_still_down(screen):
     for point in np.linspace(stroke[0], stroke[-1], 40):
         page.mouse.move(box["x"] + point[0] * scale, box["y"] + point[1] * scale)
         page.wait_for_timeout(25)  # a second of drawing, the pen never lifted
-    page.wait_for_function("document.getElementById('draw-app').dataset.readingKind === 'live'")
+    page.wait_for_function("() => document.getElementById('draw-app').dataset.readingKind === 'live'")
     during = len(sent)
     assert during >= 1  # read before the pointer was released
     page.mouse.up()
