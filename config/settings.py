@@ -338,12 +338,15 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts and styles only from the site's own files, no
 # inline code or style attributes, so injected markup can neither run nor restyle anything.
 # img-src allows data: URLs for the drawing page's 28x28 pictures of what the model saw (and
-# Swagger UI's icons). The API docs' one inline script (drf-spectacular's start-up of Swagger
-# UI) runs by a nonce made for each response (request.csp_nonce).
+# Swagger UI's icons) and blob: URLs for a picture a person adds, shown before it is sent;
+# connect-src allows data: for the page to fetch back, after a reload, the picture it kept as
+# a data: URL (static/js/draw/main.js). The API docs' one inline script (drf-spectacular's
+# start-up of Swagger UI) runs by a nonce made for each response (request.csp_nonce).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'", "data:"],
         "style-src": ["'self'"],
         "script-src": ["'self'", NONCE],
         "frame-ancestors": ["'none'"],

@@ -18,7 +18,8 @@ from tests.pages.pictures import digits_png
 
 POLICY = {
     "default-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",
+    "connect-src": "'self' data:",
     "style-src": "'self'",
     "frame-ancestors": "'none'",
     "form-action": "'self'",

@@ -2,8 +2,9 @@
 
 Each page is visited as a person would (signed out, signed in, as staff in the
 admin, the API docs), with what the page's scripts make too: a drawing read
-with the model's 28x28 pictures (data: URLs), a stored reading's boxes and
-labels, Swagger UI opened on an operation. A violation shows in two ways, and
+with the model's 28x28 pictures (data: URLs), a picture added and kept through
+a reload (blob: and data: URLs), a stored reading's boxes and labels, Swagger
+UI opened on an operation. A violation shows in two ways, and
 both are collected: the page's `securitypolicyviolation` events and
 Chromium's console message ("... violates the following Content Security
 Policy directive ...").
@@ -58,6 +59,15 @@ def test_a_visitors_pages_keep_to_the_policy(watched):
     page.click("#read")
     wait_for_reading(page, "read")
     page.locator("#result-seen-img[src^='data:image/png']").wait_for()  # what the model saw, as a data: URL
+    assert violations(page) == []
+
+    # A picture added (shown from a blob: URL), kept through a reload (fetched back from a data: URL).
+    page.set_input_files("#file", files=[{"name": "four.png", "mimeType": "image/png", "buffer": digits_png("4")}])
+    page.locator("#status", has_text="Picture added").wait_for()
+    page.wait_for_function("() => Object.keys(sessionStorage).some("
+                           "k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)")
+    page.reload()
+    page.locator("#status", has_text="from before is back").wait_for()
     assert violations(page) == []
 
     for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password_reset/", "/no-such-page/"]:
