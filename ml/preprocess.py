@@ -323,12 +323,18 @@ def _remove_paper(bright: np.ndarray, histogram: np.ndarray) -> tuple[np.ndarray
     """
     paper = int(np.argmax(histogram))
     if histogram[paper] < FLAT_PAPER * histogram.sum():
-        ink = cv2.subtract(bright, _paper_level(bright))
+        ink = _less(bright, _paper_level(bright))
         return ink, _histogram(ink)
     shifted = np.zeros_like(histogram)
     shifted[0] = histogram[:paper + 1].sum()
     shifted[1:256 - paper] = histogram[paper + 1:]
-    return cv2.subtract(bright, paper), shifted
+    return _less(bright, paper), shifted
+
+
+def _less(bright: np.ndarray, paper: np.ndarray | int) -> np.ndarray:
+    """bright - paper, stopping at 0. Not cv2.subtract: it takes an array 1 px wide and at most
+    4 px tall for a scalar, and fails on such a picture."""
+    return bright - np.minimum(bright, paper).astype(np.uint8)
 
 
 def _paper_level(ink_bright: np.ndarray) -> np.ndarray:

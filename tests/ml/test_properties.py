@@ -19,7 +19,7 @@ import io
 import cv2
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -35,17 +35,6 @@ MAGIC = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"GIF87a", b"BM",
 FORMATS = ["PNG", "JPEG", "GIF", "BMP", "WEBP"]
 
 
-def known_bug(height: int, width: int) -> bool:
-    """A picture 1 px wide and at most 4 px tall: ml.preprocess passes it to cv2.subtract, which takes
-    an array of that shape for a scalar and raises cv2.error (a 500 on the site).
-
-    Left out of the properties below until ml/preprocess.py is fixed;
-    test_a_picture_one_pixel_wide_and_four_tall shows it, and fails as soon as the fix lands
-    (strict xfail), to say that this guard must go.
-    """
-    return width == 1 and height <= 4
-
-
 # --- what arrives ------------------------------------------------------------------------------
 
 
@@ -54,7 +43,6 @@ def grey_arrays(draw, max_side: int = 160) -> np.ndarray:
     """A grey picture: paper of any shade, strokes and handwritten digits of any shade and width, maybe noise."""
     height = draw(st.integers(1, max_side))
     width = draw(st.integers(1, max_side))
-    assume(not known_bug(height, width))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     grey = np.full((height, width), draw(st.integers(0, 255)), np.uint8)
     for _ in range(draw(st.integers(0, 6))):
@@ -210,16 +198,10 @@ def test_segments_hold_ink_and_lie_inside_the_picture(model, grey):
 
 
 @settings(FAST, max_examples=80)
-@given(st.one_of(pictures(), pictures(), pictures(), any_bytes), st.sampled_from([(False, False), (False, True), (True, False)]),
-       st.booleans())
+@given(st.one_of(pictures(), pictures(), pictures(), any_bytes),
+       st.sampled_from([(False, False), (False, True), (True, False)]), st.booleans())
 def test_reading_anything_gives_digits_or_a_documented_refusal(model, data, mode, force):
     multi, auto = mode
-    try:
-        image = decode(data)
-    except ImageError:
-        pass
-    else:
-        assume(not known_bug(image.height, image.width))
     try:
         reading = read(data, multi=multi, auto=auto, force=force, model=model)
     except ImageError as refused:
@@ -235,9 +217,8 @@ def test_reading_anything_gives_digits_or_a_documented_refusal(model, data, mode
     assert reading.number.replace(" ", "").isdigit()
 
 
-@pytest.mark.xfail(strict=True, raises=cv2.error, reason="ml.preprocess: cv2.subtract takes a (<=4, 1) array "
-                                                         "for a scalar; remove known_bug() when this passes")
 def test_a_picture_one_pixel_wide_and_four_tall(model):
+    """Found by the properties above: cv2.subtract took such a picture for a scalar (a 500 on the site)."""
     out = io.BytesIO()
     Image.fromarray(np.zeros((4, 1), np.uint8)).save(out, format="PNG")
 
