@@ -11,7 +11,7 @@ shut out.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 
 from accounts.services import token_revoke
 
@@ -23,7 +23,7 @@ class NewPasswordRevokesToken:
         return None
 
     def password_changed(self, password: str, user: AbstractBaseUser | None = None) -> None:
-        if user is not None and user.pk is not None:
+        if isinstance(user, User) and user.pk is not None:  # the site's User: never another kind
             token_revoke(user=user)
 
     def get_help_text(self) -> str:

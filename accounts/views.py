@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.forms import SignUpForm
 from accounts.services import token_regenerate, token_revoke
+from accounts.signed_in import signed_in
 from recognizer.api.throttling import SignUpThrottle
 
 
@@ -65,7 +66,7 @@ class LogoutView(auth_views.LogoutView):
 @never_cache  # the page shows the key: no copy of it may stay in a cache
 @login_required
 def token_page(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=request.user).first()
+    token = Token.objects.filter(user=signed_in(request)).first()
     return render(request, "accounts/token.html", {"token": token})
 
 
@@ -82,19 +83,19 @@ class TokenChangeView(LoginRequiredMixin, View):
     http_method_names = ["get", "post"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        token = Token.objects.filter(user=request.user).first()
+        token = Token.objects.filter(user=signed_in(request)).first()
         if token is None:
             return redirect("token")  # nothing to replace or revoke: the token page offers to create one
         return render(request, "accounts/token_confirm.html", {"token": token, "action": self.action})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        had_token = Token.objects.filter(user=request.user).exists()
+        had_token = Token.objects.filter(user=signed_in(request)).exists()
         if self.action == "regenerate":
-            token_regenerate(user=request.user)
+            token_regenerate(user=signed_in(request))
             messages.success(request, "New token created; the old one no longer works." if had_token
                              else "Token created.")
         else:
-            token_revoke(user=request.user)
+            token_revoke(user=signed_in(request))
             messages.success(request, "Token revoked; programs using it can no longer sign in." if had_token
                              else "You have no token to revoke.")
         return redirect("token")

@@ -9,14 +9,17 @@ every page names its CSS and scripts through the manifest and would answer 500.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured
 
 
 def missing_static_manifest() -> str | None:
     """Why the static files cannot be served, or None when they can (or need no manifest)."""
-    name = getattr(staticfiles_storage, "manifest_name", None)  # only a manifest storage needs one
-    if settings.DEBUG or not name or staticfiles_storage.manifest_storage.exists(name):
+    storage = staticfiles_storage
+    if not isinstance(storage, ManifestFilesMixin):  # only a manifest storage needs one
+        return None
+    name = storage.manifest_name
+    if settings.DEBUG or not name or (storage.manifest_storage or storage).exists(name):
         return None
     return (f"no static manifest ({name}) in {settings.STATIC_ROOT}: run `python manage.py collectstatic` "
             "(make serve does) before starting the web server, or set DJANGO_STATIC_ROOT to where it ran")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from accounts.signed_in import signed_in
 from learning.comparison import ROW, class_bars, comparison_rows
 from learning.forms import PromoteForm, TrainForm
 from learning.models import ModelVersion
@@ -32,7 +33,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     change_form_template = "admin/learning/modelversion/change_form.html"
     readonly_fields = ["version", "status", "created_at", "started_by", "committed", "command", "options",
                        "data", "error", "promoted_at", "promoted_by", "override_reason"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     @admin.display(description="MNIST test")
     def mnist_accuracy(self, version: ModelVersion) -> str:
@@ -56,7 +57,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             path("rollback/", wrap(require_POST(self.rollback_view)), name="learning_modelversion_rollback"),
             path("<int:pk>/cancel/", wrap(require_POST(self.cancel_view)), name="learning_modelversion_cancel"),
             path("<int:pk>/promote/", wrap(require_POST(self.promote_view)), name="learning_modelversion_promote"),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def _check(self, request: HttpRequest) -> None:
         if not self.has_change_permission(request):
@@ -89,7 +91,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         self._check(request)
         form = TrainForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            version = model_version_queue(by=request.user, **form.cleaned_data)
+            version = model_version_queue(by=signed_in(request), **form.cleaned_data)
             messages.success(request, f"Queued {version.version}: a worker trains it (python manage.py db_worker).")
             return self._back(version)
         return render(request, "admin/learning/modelversion/train.html", {
@@ -110,7 +112,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         form.is_valid()
         reason = form.cleaned_data.get("reason", "")
         try:
-            model_version_promote(version=version, by=request.user, force=bool(reason.strip()), reason=reason)
+            model_version_promote(version=version, by=signed_in(request), force=bool(reason.strip()), reason=reason)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -120,7 +122,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def rollback_view(self, request: HttpRequest) -> HttpResponse:
         self._check(request)
         try:
-            version = model_version_rollback(by=request.user)
+            version = model_version_rollback(by=signed_in(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(reverse("admin:learning_modelversion_changelist"))

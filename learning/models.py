@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 
-def _version_path(instance: "ModelVersion", filename: str) -> str:
+def _version_path(instance: ModelVersion, filename: str) -> str:
     return f"models/{instance.version}/{filename}"
 
 

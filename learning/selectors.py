@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
@@ -59,7 +61,7 @@ def model_version_training() -> ModelVersion | None:
 
 # --- Staff review and the dashboard -------------------------------------------------
 
-def review_queue(*, skipped: list[int] = ()) -> QuerySet[Prediction]:
+def review_queue(*, skipped: Sequence[int] = ()) -> QuerySet[Prediction]:
     """Readings worth a look, the most useful first: answered by their owner (a correction or "not a
     digit" to confirm), read anyway past a refusal, then not sure; oldest first within each."""
     worth = Q(correct_label__isnull=False) | Q(marked_not_a_digit=True) | Q(forced=True) | Q(uncertain=True)
@@ -69,7 +71,13 @@ def review_queue(*, skipped: list[int] = ()) -> QuerySet[Prediction]:
             .annotate(rank=rank).order_by("rank", "created_at", "id"))
 
 
-def readings_per_day(*, days: int = 30) -> list[dict]:
+class DayCount(TypedDict):
+    day: dt.date
+    readings: int
+    corrected: int
+
+
+def readings_per_day(*, days: int = 30) -> list[DayCount]:
     """[{day, readings, corrected}] for the last ``days`` days with readings, oldest first."""
     since = timezone.now() - dt.timedelta(days=days)
     return list(Prediction.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
@@ -92,6 +100,6 @@ def corrected_digits_confusion() -> list[list[int]]:
     answered = (Prediction.objects.filter(multi=False, correct_label__regex=r"^[0-9]$")
                 .values_list("digit", "correct_label"))
     for read_as, label in answered:
-        if read_as is not None:
+        if read_as is not None and label is not None:  # the label is one digit: never None here
             matrix[read_as][int(label)] += 1
     return matrix

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -74,7 +74,7 @@ def gate_failures(*, version: ModelVersion) -> list[str]:
 
 
 @transaction.atomic
-def _serve(*, version: ModelVersion, by: AbstractBaseUser | None) -> ModelVersion:
+def _serve(*, version: ModelVersion, by: User | None) -> ModelVersion:
     serving = Serving.objects.select_for_update().filter(pk=1).first()
     old = serving.version if serving is not None else model_version_committed()
     if old.pk == version.pk:
@@ -87,7 +87,7 @@ def _serve(*, version: ModelVersion, by: AbstractBaseUser | None) -> ModelVersio
     return version
 
 
-def model_version_promote(*, version: ModelVersion, by: AbstractBaseUser | None, force: bool = False,
+def model_version_promote(*, version: ModelVersion, by: User | None, force: bool = False,
                           reason: str = "") -> ModelVersion:
     """Put ``version`` in service, if the gate lets it; ``force`` with a reason overrides the gate.
 
@@ -114,7 +114,7 @@ def model_version_promote(*, version: ModelVersion, by: AbstractBaseUser | None,
     return version
 
 
-def model_version_rollback(*, by: AbstractBaseUser | None) -> ModelVersion:
+def model_version_rollback(*, by: User | None) -> ModelVersion:
     """Back to the version that served before the last change (no gate: it served already)."""
     serving = Serving.objects.select_related("previous").filter(pk=1).first()
     if serving is None or serving.previous is None:
@@ -123,7 +123,7 @@ def model_version_rollback(*, by: AbstractBaseUser | None) -> ModelVersion:
 
 
 @transaction.atomic
-def reading_review(*, prediction: Prediction, reviewer: AbstractBaseUser, label: str | None = None,
+def reading_review(*, prediction: Prediction, reviewer: User, label: str | None = None,
                    not_a_digit: bool = False) -> Prediction:
     """A reviewer's answer from the review queue: the digits it shows, or no digit; reviewed either way."""
     if not_a_digit:

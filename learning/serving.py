@@ -21,6 +21,7 @@ def model_directory(version: ModelVersion) -> Path:
     if version.committed:
         return ARTIFACTS_DIR
     folder = Path(settings.MODEL_CACHE_DIR) / version.version
+    assert version.card is not None, "a version that is not committed has the card its training wrote"
     target = folder / version.card["onnx_file"]
     if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)

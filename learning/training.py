@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Value
@@ -45,7 +45,7 @@ def held_back(prediction_id: int) -> bool:
     return int.from_bytes(digest[:4], "big") < HELD_BACK_SHARE * 2**32
 
 
-def model_version_queue(*, by: AbstractBaseUser | None, epochs: int, limit: int | None = None,
+def model_version_queue(*, by: User | None, epochs: int, limit: int | None = None,
                         corrections: bool = True) -> ModelVersion:
     """A new version, queued for a worker to train."""
     from learning.tasks import model_version_train
@@ -106,7 +106,7 @@ def model_version_run(*, pk: int) -> str:
     except Cancelled:
         final = Status.CANCELLED
         _append_log(pk, "cancelled by staff")
-    except Exception as exc:  # noqa: BLE001 - any failure of the run is the run's, said on its page
+    except Exception as exc:  # any failure of the run is the run's, said on its page
         final = Status.FAILED
         logger.exception("training run %s failed", version.version)
         ModelVersion.objects.filter(pk=pk).update(error=f"{type(exc).__name__}: {exc}")

@@ -15,7 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from learning.selectors import accuracy_by_version, corrected_digits_confusion, readings_per_day, review_queue
+from accounts.signed_in import signed_in
+from learning.selectors import (
+    DayCount,
+    accuracy_by_version,
+    corrected_digits_confusion,
+    readings_per_day,
+    review_queue,
+)
 from learning.services import reading_review
 from recognizer.forms import CorrectionForm
 from recognizer.models import Prediction
@@ -40,30 +47,31 @@ def review(request: HttpRequest) -> HttpResponse:
             request.session[SKIPPED] = [*skipped, prediction.pk]
             return redirect("learning_review")
         if action == "not_digit":
-            reading_review(prediction=prediction, reviewer=request.user, not_a_digit=True)
+            reading_review(prediction=prediction, reviewer=signed_in(request), not_a_digit=True)
             messages.success(request, f"Reviewed reading {prediction.pk}: not a digit.")
             return redirect("learning_review")
         form = CorrectionForm(request.POST)
         if form.is_valid():
             try:
-                reading_review(prediction=prediction, reviewer=request.user, label=form.cleaned_data["correct_label"])
+                reading_review(prediction=prediction, reviewer=signed_in(request),
+                               label=form.cleaned_data["correct_label"])
             except ValidationError as exc:
                 form.add_error("correct_label", exc)
             else:
                 messages.success(request, f"Reviewed reading {prediction.pk}: {form.cleaned_data['correct_label']}.")
                 return redirect("learning_review")
         return _review_page(request, prediction, form, status=400)
-    prediction = review_queue(skipped=skipped).select_related("user").first()
-    if prediction is None and skipped and request.GET.get("again"):
+    next_one = review_queue(skipped=skipped).select_related("user").first()
+    if next_one is None and skipped and request.GET.get("again"):
         request.session[SKIPPED] = []
         return redirect("learning_review")
-    initial = {"correct_label": prediction.correct_label or prediction.number} if prediction else None
-    return _review_page(request, prediction, CorrectionForm(initial=initial))
+    initial = {"correct_label": next_one.correct_label or next_one.number} if next_one else None
+    return _review_page(request, next_one, CorrectionForm(initial=initial))
 
 
 def _review_page(request: HttpRequest, prediction: Prediction | None, form: CorrectionForm,
                  status: int = 200) -> HttpResponse:
-    context = {"prediction": prediction, "form": form, "left": review_queue(
+    context: dict[str, object] = {"prediction": prediction, "form": form, "left": review_queue(
         skipped=request.session.get(SKIPPED, [])).count(), "skipped": len(request.session.get(SKIPPED, []))}
     form.fields["correct_label"].widget.attrs["autofocus"] = True  # type, Enter: keyboard only
     if prediction is not None:
@@ -102,7 +110,7 @@ BAR_WIDTH = 14
 CELL = 24  # px per square of the confusion matrix; its first row and column hold the labels
 
 
-def _day_bars(days: list[dict]) -> list[DayBar]:
+def _day_bars(days: list[DayCount]) -> list[DayBar]:
     most = max([d["readings"] for d in days], default=1)
     bars = []
     for i, d in enumerate(days):

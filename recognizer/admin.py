@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.signed_in import signed_in
 from recognizer import services
 from recognizer.models import ANSWER_QUERIES, Answer, Prediction
 from recognizer.views import digit_views, line_views, mark_views
@@ -30,8 +31,9 @@ class AnswerFilter(admin.SimpleListFilter):
         return Answer.choices
 
     def queryset(self, request, queryset):
-        if self.value() in ANSWER_QUERIES:
-            return queryset.filter(ANSWER_QUERIES[self.value()])
+        answer = self.value()
+        if answer is not None and answer in ANSWER_QUERIES:
+            return queryset.filter(ANSWER_QUERIES[answer])
         return queryset
 
 
@@ -86,7 +88,8 @@ class PredictionAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["mark_reviewed"]
     fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
-              "probabilities_display", "correct_label", "marked_not_a_digit", "user", "source", "multi", "model_version", "duration_ms",
+              "probabilities_display", "correct_label", "marked_not_a_digit", "user", "source", "multi",
+              "model_version", "duration_ms",
               "created_at", "reviewed", "reviewed_by", "reviewed_at")
     readonly_fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
                        "probabilities_display", "user", "source", "multi", "model_version", "duration_ms",
@@ -177,7 +180,7 @@ class PredictionAdmin(admin.ModelAdmin):
         """
         services.prediction_correct(prediction=obj, correct_label=form.cleaned_data.get("correct_label") or None,
                                     marked_not_a_digit=form.cleaned_data.get("marked_not_a_digit", False))
-        services.prediction_review(prediction=obj, reviewer=request.user)
+        services.prediction_review(prediction=obj, reviewer=signed_in(request))
 
     @admin.action(description="Mark reviewed (confirm the reading)")
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Prediction]) -> None:
@@ -185,6 +188,6 @@ class PredictionAdmin(admin.ModelAdmin):
         for prediction in queryset.filter(Q(reviewed=False) | Q(reviewed_by__isnull=True)):
             if prediction.answer == Answer.UNANSWERED:
                 services.prediction_confirm(prediction=prediction)  # an answer given is kept
-            services.prediction_review(prediction=prediction, reviewer=request.user)
+            services.prediction_review(prediction=prediction, reviewer=signed_in(request))
             count += 1
         self.message_user(request, f"Marked {count} reading{'s' if count != 1 else ''} reviewed.", messages.SUCCESS)

@@ -17,12 +17,13 @@ from recognizer.models import ANSWER_QUERIES, Answer, Prediction
 
 NOT_SURE = "not_sure"
 # The model's own doubt, then what its owner said (recognizer.models.Answer).
-STATUS_QUERIES = {NOT_SURE: Q(uncertain=True), **ANSWER_QUERIES}
+STATUS_QUERIES: dict[str, Q] = {NOT_SURE: Q(uncertain=True), **ANSWER_QUERIES}
 STATUS_CHOICES = [(NOT_SURE, "Not sure"), *Answer.choices]
 
 
 class DigitFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # a digit, not NumberFilter's decimal
+    # a digit, not NumberFilter's decimal (its stubs allow only DecimalField here)
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
 
 class PredictionFilter(django_filters.FilterSet):

@@ -30,7 +30,7 @@ class Answer(models.TextChoices):
 
 # Each answer as a query, for History, the API and the admin to filter by; Prediction.answer
 # is the same rule for one row.
-ANSWER_QUERIES = {
+ANSWER_QUERIES: dict[str, Q] = {
     Answer.UNANSWERED: Q(correct_label__isnull=True, marked_not_a_digit=False),
     Answer.CONFIRMED: Q(correct_label=F("number")),
     Answer.CORRECTED: Q(correct_label__isnull=False) & ~Q(correct_label=F("number")),
@@ -45,7 +45,7 @@ ONE_ANSWER_MESSAGE = "A reading is either corrected or not a digit, not both."
 PICTURES_FOLDER = "predictions"
 
 
-def _image_path(instance: "Prediction", filename: str) -> str:
+def _image_path(instance: Prediction, filename: str) -> str:
     # Random names: a picture's address says nothing about its owner or order.
     return f"{PICTURES_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.png"
 
@@ -89,10 +89,12 @@ class Prediction(models.Model):
     separate_digits = models.PositiveSmallIntegerField(
         default=1, help_text="Separate digits seen in a one-digit reading (more than 1: it was a number).")
     # Null rather than "": it is the engine's sentence or None, and the API sends it as such.
-    notice = models.TextField(null=True, blank=True, help_text="What the answer alone would hide, as told.")
+    notice = models.TextField(null=True, blank=True,  # noqa: DJ001 (see above)
+                              help_text="What the answer alone would hide, as told.")
     model_version = models.CharField(max_length=64)
     duration_ms = models.FloatField()
-    correct_label = models.CharField(max_length=LABEL_MAX_LENGTH, null=True, blank=True,
+    # Null is "no answer yet" (the Answer filters and a constraint test it), never "".
+    correct_label = models.CharField(max_length=LABEL_MAX_LENGTH, null=True, blank=True,  # noqa: DJ001
                                      validators=[label_validator],
                                      help_text="The digits the picture really shows, as its owner or a reviewer says.")
     marked_not_a_digit = models.BooleanField(

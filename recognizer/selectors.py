@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from recognizer.filters import PredictionFilter
 from recognizer.models import Prediction
@@ -14,7 +14,7 @@ from recognizer.models import Prediction
 NEWEST_FIRST = ("-created_at", "-id")
 
 
-def prediction_list(*, user: AbstractBaseUser, filters: Mapping[str, str] | None = None) -> QuerySet[Prediction]:
+def prediction_list(*, user: User, filters: QueryDict | dict[str, str] | None = None) -> QuerySet[Prediction]:
     """The person's own readings, newest first, filtered by recognizer.filters.PredictionFilter.
 
     ``filters`` is a query string's values (History's form); a value the
@@ -31,8 +31,8 @@ class Neighbours:
     older: Prediction | None
 
 
-def prediction_neighbours(*, user: AbstractBaseUser, prediction: Prediction,
-                          filters: Mapping[str, str] | None = None) -> Neighbours:
+def prediction_neighbours(*, user: User, prediction: Prediction,
+                          filters: QueryDict | dict[str, str] | None = None) -> Neighbours:
     """The readings just before and after this one in the person's History (with its filters).
 
     By its place in History's order rather than by membership, so a reading
@@ -52,12 +52,12 @@ def prediction_list_reviewed_answers() -> QuerySet[Prediction]:
             .filter(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True)).order_by("id"))
 
 
-def prediction_get(*, user: AbstractBaseUser, pk: int) -> Prediction | None:
+def prediction_get(*, user: User, pk: int) -> Prediction | None:
     """One of the person's own readings; None for anyone else's, so callers answer 404."""
     return Prediction.objects.filter(user=user, pk=pk).first()
 
 
-def prediction_get_for_viewer(*, user: AbstractBaseUser, pk: int) -> Prediction | None:
+def prediction_get_for_viewer(*, user: User, pk: int) -> Prediction | None:
     """Like prediction_get, but staff may see any reading (to review it)."""
     if user.is_staff:
         return Prediction.objects.filter(pk=pk).first()

@@ -8,12 +8,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 MB = 1024 * 1024
 
 # ``multi`` as a request gives it: one digit, every number, or "auto" (the ink decides, see ml.pipeline.read).
-AUTO = "auto"
+AUTO: Final = "auto"
 Multi = bool | Literal["auto"]
 
 
@@ -78,7 +79,7 @@ def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
     return read(image, multi=multi is True, auto=multi == AUTO, force=force, model=model_in_service())
 
 
-def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: Multi, source: str,
+def prediction_create(*, user: User, image: bytes, multi: Multi, source: str,
                       force: bool = False) -> Prediction:
     """Read a picture and store the reading with the picture, or store nothing.
 
@@ -93,7 +94,8 @@ def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: Multi, sou
     ``manage.py check_storage`` finds; never a row without its file.
     """
     if source not in Prediction.Source.values:
-        raise ValidationError({"source": f"Unknown source {source!r}; use one of {', '.join(Prediction.Source.values)}."})
+        known = ", ".join(Prediction.Source.values)
+        raise ValidationError({"source": f"Unknown source {source!r}; use one of {known}."})
     reading = image_read(image=image, multi=multi, force=force)
     png = encode_png(reading.picture)
     prediction = Prediction(user=user, source=source, image_bytes=len(png), **reading_as_dict(reading))
@@ -109,7 +111,7 @@ def prediction_create(*, user: AbstractBaseUser, image: bytes, multi: Multi, sou
     return prediction
 
 
-def _storage_take(*, user: AbstractBaseUser, size: int) -> None:
+def _storage_take(*, user: User, size: int) -> None:
     """Count ``size`` more bytes against the person's quota, or raise StorageQuotaExceeded.
 
     One conditional UPDATE, so two saves at once cannot both take the last
@@ -164,7 +166,7 @@ def prediction_answer_clear(*, prediction: Prediction) -> Prediction:
 
 
 @transaction.atomic
-def prediction_review(*, prediction: Prediction, reviewer: AbstractBaseUser,
+def prediction_review(*, prediction: Prediction, reviewer: User,
                       correct_label: str | None = None) -> Prediction:
     """A staff member confirms (or corrects) a reading, for the next training set."""
     if correct_label is not None:
@@ -216,7 +218,7 @@ def _predictions_delete(readings: QuerySet[Prediction]) -> int:
             for user_id, size in freed.items():
                 _storage_give(user_id=user_id, size=size)
             names = [name for _, _, name, _ in batch if name]
-            transaction.on_commit(lambda names=names: _files_delete(names))
+            transaction.on_commit(partial(_files_delete, names))
         deleted += len(batch)
 
 

@@ -18,8 +18,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.middleware.csrf import get_token
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from PIL import Image
 
 from accounts.decorators import login_or_token_required
+from accounts.signed_in import signed_in
 from recognizer import selectors, services
 from recognizer.filters import PredictionFilter
 from recognizer.forms import AnswerForm, CorrectionForm
@@ -151,7 +153,7 @@ def mark_views(prediction: Prediction) -> list[MarkView]:
 
 def _get_own(request: HttpRequest, pk: int) -> Prediction:
     """The asker's own prediction, or 404: another person's is as absent as a missing one."""
-    prediction = selectors.prediction_get(user=request.user, pk=pk)
+    prediction = selectors.prediction_get(user=signed_in(request), pk=pk)
     if prediction is None:
         raise Http404("No such prediction.")
     return prediction
@@ -213,7 +215,7 @@ def _filters(request: HttpRequest) -> tuple[forms.Form, str]:
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
-    predictions = selectors.prediction_list(user=request.user, filters=request.GET)
+    predictions = selectors.prediction_list(user=signed_in(request), filters=request.GET)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p),
              "marks": mark_views(p)} for p in page]
@@ -241,7 +243,7 @@ def _detail_context(request: HttpRequest, prediction: Prediction, form: Correcti
         "confidence": _percent(prediction.confidence),
         "form": form,
         "query": query,
-        "neighbours": selectors.prediction_neighbours(user=request.user, prediction=prediction,
+        "neighbours": selectors.prediction_neighbours(user=signed_in(request), prediction=prediction,
                                                       filters=request.GET),
     }
 
@@ -324,18 +326,19 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_or_token_required
 @require_safe
-def image(request: HttpRequest, pk: int) -> HttpResponse:
+def image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The stored picture, for its owner and staff only; ``?size=thumb`` for a small copy.
 
     Programs follow the API's ``image_url`` here with the token that fetched it.
     """
-    prediction = selectors.prediction_get_for_viewer(user=request.user, pk=pk)
+    prediction = selectors.prediction_get_for_viewer(user=signed_in(request), pk=pk)
     if prediction is None or not prediction.image:
         raise Http404("No such picture.")
     try:
         handle = prediction.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The picture is gone.") from exc
+    response: HttpResponseBase
     if request.GET.get("size") == "thumb":
         with handle:
             response = HttpResponse(_thumbnail(handle.read()), content_type="image/png")

@@ -95,11 +95,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404) and not exc.args:
         exc = exceptions.NotFound(_SENTENCES[exceptions.NotFound])
     if isinstance(exc, exceptions.Throttled):
-        wait = max(1, math.ceil(exc.wait or 1))
+        # DRF's Throttled keeps `wait`, which its stubs do not declare; given to __init__ it would
+        # add DRF's own sentence to the detail, so it is set afterwards.
+        wait = max(1, math.ceil(exc.wait or 1))  # type: ignore[attr-defined]  # see above
         exc = exceptions.Throttled(detail=f"Too many requests: try again in {wait} "
                                           f"second{'s' if wait != 1 else ''}.")
-        exc.wait = wait
-    elif type(exc) in _SENTENCES and exc.detail == type(exc).default_detail:
+        exc.wait = wait  # type: ignore[attr-defined]  # see above
+    elif isinstance(exc, exceptions.APIException) and type(exc) in _SENTENCES \
+            and exc.detail == type(exc).default_detail:
         exc.detail = exceptions.ErrorDetail(_SENTENCES[type(exc)], code=exc.default_code)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         exc.detail = exceptions.ErrorDetail(

@@ -21,7 +21,7 @@ def _check_length(parser_context: dict | None) -> None:
         raise RequestTooLarge(length)
 
 
-class _LengthChecked:
+class _LengthChecked(parsers.BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         _check_length(parser_context)
         return super().parse(stream, media_type, parser_context)

@@ -36,12 +36,13 @@ class PictureFileField(serializers.FileField):
         "empty": "The picture file is empty.",
     }
 
-    def to_internal_value(self, data) -> bytes:
+    def to_internal_value(self, data) -> bytes:  # type: ignore[override]  # its value is the bytes, not a File
         if not isinstance(data, UploadedFile):
             self.fail("invalid")
-        if data.size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
-            raise UploadTooLarge(data.size)  # answered 413, before a byte of it is decoded
-        if not data.size:
+        size = data.size or 0  # an upload always knows its size
+        if size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge(size)  # answered 413, before a byte of it is decoded
+        if not size:
             self.fail("empty")
         data.seek(0)
         return data.read()
@@ -66,7 +67,7 @@ class PictureBase64Field(serializers.CharField):
         kwargs.setdefault("trim_whitespace", False)  # done below without copying megabytes twice
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data) -> bytes:
+    def to_internal_value(self, data) -> bytes:  # type: ignore[override]  # its value is the decoded bytes
         if not isinstance(data, str):
             self.fail("invalid")
         text = data.strip()
@@ -96,7 +97,7 @@ class MultiField(serializers.BooleanField):
 
     default_error_messages = {"invalid": 'Send multi as true, false or "auto".'}
 
-    def to_internal_value(self, data) -> Multi:
+    def to_internal_value(self, data) -> Multi:  # type: ignore[override]  # a bool, or "auto"
         if isinstance(data, str) and data.strip().lower() == AUTO:
             return AUTO
         return super().to_internal_value(data)
@@ -111,7 +112,9 @@ class _PictureOptions(serializers.Serializer):
         default=False,
         help_text="true: read the best digit even where the picture does not look like a digit (which "
                   "otherwise answers 422 not_a_digit); the reading is marked forced.")
-    source = serializers.ChoiceField(
+    # A field named like Field.source: DRF's metaclass takes declared fields off the class, so
+    # nothing is shadowed, but the stubs see a class attribute of Field's.
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # see above
         choices=Prediction.Source.choices, default=Prediction.Source.API,
         error_messages={"invalid_choice": SOURCE_MESSAGE},
         help_text="Where the picture comes from; the site's pages send draw or upload.")
@@ -200,7 +203,8 @@ class _ReadingFields(serializers.Serializer):
                                              "space, top to bottom (\"2024 17\").")
     multi = serializers.BooleanField(read_only=True, help_text='Whether it was read as a number (with "auto": '
                                                                "whether several digits were seen).")
-    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,
+    # the ignore: a field named like Field.source, as in _PictureOptions
+    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,  # type: ignore[assignment]
                                      help_text="As sent with the picture.")
     uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
     forced = serializers.BooleanField(
@@ -278,7 +282,8 @@ class PredictionSerializer(_ReadingFields):
             url = reverse("recognizer:image", kwargs={"pk": _PK_MARK})
             request = self.context.get("request")
             url = request.build_absolute_uri(url) if request is not None else url
-            template = root._image_url_template = url.replace(str(_PK_MARK), "{}", 1)
+            template = url.replace(str(_PK_MARK), "{}", 1)
+            root._image_url_template = template  # type: ignore[attr-defined]  # this response's cache, on its root
         return template.format(pk)
 
 

@@ -38,11 +38,19 @@ from throttles.services import CountStoreUnavailable, count_hit, count_unhit
 logger = logging.getLogger(__name__)
 
 
-class _SlidingWindowCounter:
+class _SlidingWindowCounter(SimpleRateThrottle):
     scope: str
+    # Set by SimpleRateThrottle.__init__ from the rate (its stubs leave them out); used only with a rate.
+    num_requests: int
+    duration: int
+    # This request's counts, set by allow_request for wait().
+    current: int
+    previous: int
+    elapsed: float
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # "100/minute" (the stubs say a number)
+        return None if rate is None else str(rate)
 
     def get_ident(self, request) -> str:
         return client_address(request) or "unknown"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.lockout import lockout_message, lockout_wait
+from accounts.signed_in import signed_in
 from ml.model import DigitModel
 from recognizer import selectors, services
 from recognizer.api.filters import PredictionFilter
@@ -156,7 +157,7 @@ class PredictionListView(ApiView, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Prediction.objects.none()
-        return selectors.prediction_list(user=self.request.user)
+        return selectors.prediction_list(user=signed_in(self.request))
 
     @extend_schema(
         operation_id="predictions_create", tags=["predictions"],
@@ -174,7 +175,7 @@ class PredictionListView(ApiView, generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         picture = _picture_input(request)
-        prediction = services.prediction_create(user=request.user, **picture)
+        prediction = services.prediction_create(user=signed_in(request), **picture)
         data = PredictionSerializer(prediction, context={"request": request}).data
         location = reverse("api:prediction-detail", kwargs={"pk": prediction.pk})
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -184,7 +185,7 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
     serializer_class = PredictionSerializer
 
     def get_object(self) -> Prediction:
-        prediction = selectors.prediction_get(user=self.request.user, pk=self.kwargs["pk"])
+        prediction = selectors.prediction_get(user=signed_in(self.request), pk=self.kwargs["pk"])
         if prediction is None:  # someone else's is as absent as one never made: 404, never 403
             raise exceptions.NotFound(f"You have no prediction {self.kwargs['pk']}.")
         return prediction
@@ -267,7 +268,7 @@ class ModelView(ApiView):
 # --- Schema and docs ----------------------------------------------------------------
 
 
-class _JSONErrors:
+class _JSONErrors(APIView):
     """Errors as JSON even where the page itself is YAML or HTML."""
 
     def handle_exception(self, exc):
@@ -336,8 +337,11 @@ def _cache() -> None:
 
 
 def _static_files() -> None:
-    name = getattr(staticfiles_storage, "manifest_name", None)  # only a manifest storage needs one
-    if not settings.DEBUG and name and not staticfiles_storage.manifest_storage.exists(name):
+    storage = staticfiles_storage
+    if not isinstance(storage, ManifestFilesMixin):  # only a manifest storage needs one
+        return
+    name = storage.manifest_name
+    if not settings.DEBUG and name and not (storage.manifest_storage or storage).exists(name):
         raise FileNotFoundError(f"no {name} in {settings.STATIC_ROOT}: run collectstatic")
 
 
