@@ -126,7 +126,7 @@ def fit(raw: np.ndarray, labels: np.ndarray) -> Calibration:
     flagged = seen.confidence < uncertain_below
     before = judge(calibrate(raw, 1.0))
     figures = {
-        "pictures": int(len(labels)), "digits": int(is_digit.sum()), "non_digits": int((~is_digit).sum()),
+        "pictures": len(labels), "digits": int(is_digit.sum()), "non_digits": int((~is_digit).sum()),
         "digits_refused": float((seen.not_digit[is_digit] >= refuse_at).mean()) if is_digit.any() else None,
         "non_digits_refused": float((seen.not_digit[~is_digit] >= refuse_at).mean()) if (~is_digit).any() else None,
         "right_flagged": float(flagged[accepted & right].mean()) if (accepted & right).any() else None,

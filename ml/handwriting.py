@@ -107,8 +107,9 @@ def usps(root: Path, split: str) -> list[Item]:
     for name in ("train", "test"):
         with np.load(root / "usps" / f"zip.{name}.npz") as npz:
             x, y = npz["X"], npz["y"]
-        for i, (image, label) in enumerate(zip(x, y)):
-            where = "test" if name == "test" else ("calibration" if _index_split(f"usps{i}") == "calibration" else "train")
+        for i, (image, label) in enumerate(zip(x, y, strict=True)):
+            where = ("test" if name == "test"
+                     else "calibration" if _index_split(f"usps{i}") == "calibration" else "train")
             if where == split:
                 items.append(Item(label=int(label), source="usps", scan=(image + 1) / 2))
     return items

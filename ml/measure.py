@@ -127,7 +127,7 @@ def by_source(all_answers: list[Answer]) -> list[SetFigures]:
     rows = [figures(s, [a for a in all_answers if a.source == s]) for s in sources]
     real = [a for a in all_answers if a.label != hw.NOT_A_DIGIT]
     fake = [a for a in all_answers if a.label == hw.NOT_A_DIGIT]
-    return rows + [figures("all other writers' digits", real), figures("all non-digits", fake)]
+    return [*rows, figures("all other writers' digits", real), figures("all non-digits", fake)]
 
 
 def _percent(value: float | None) -> str:
@@ -149,7 +149,7 @@ def table(rows: list[SetFigures]) -> str:
 def mnist_through_pipeline(model: DigitModel, images: np.ndarray, labels: np.ndarray) -> tuple[float, int]:
     """Each MNIST test digit sent as a PNG picture, as a client would: share read right, and refusals."""
     right = refused = 0
-    for image, label in zip(images, labels):
+    for image, label in zip(images, labels, strict=True):
         try:
             right += read(_png(image), multi=False, model=model).digit == label
         except ImageError:
@@ -175,8 +175,8 @@ def confusion_png(all_answers: list[Answer], path: Path) -> None:
         if value:
             ax.text(j, i, str(value), ha="center", va="center", fontsize=7,
                     color="white" if shares[i, j] > 0.5 else "black")
-    ax.set_xticks(range(11), names + ["refused"], rotation=45)
-    ax.set_yticks(range(11), names + ["not a digit"])
+    ax.set_xticks(range(11), [*names, "refused"], rotation=45)
+    ax.set_yticks(range(11), [*names, "not a digit"])
     ax.set_xlabel("answer")
     ax.set_ylabel("truth")
     ax.set_title(f"Held-out writers and non-digits ({len(all_answers)} pictures)")

@@ -13,8 +13,12 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession  # imported where a model is loaded: it takes a while
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 CARD_NAME = "model_card.json"
@@ -47,7 +51,7 @@ class DigitModel:
 
     card: dict
     path: Path
-    _session: object = field(repr=False)
+    _session: InferenceSession = field(repr=False)
     _input: str = field(repr=False)
 
     @property

@@ -124,7 +124,7 @@ def decode(data: bytes) -> Picture:
     if not data:
         raise UnreadableImage()
     try:
-        image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        image: Image.Image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge() from exc
     except (OSError, SyntaxError, ValueError) as exc:
@@ -132,7 +132,7 @@ def decode(data: bytes) -> Picture:
     # Checked from the header, before anything is decoded: libjpeg keeps a
     # progressive JPEG's coefficients at full size even when it decodes it small.
     width, height = image.size
-    limit = MAX_PIXELS_OF.get(image.format, MAX_PIXELS)
+    limit = MAX_PIXELS_OF.get(image.format or "", MAX_PIXELS)
     if width * height > limit:
         raise ImageTooLarge(f"This picture is {width}x{height} pixels: please send one of at most "
                             f"{limit / 1_000_000:.1f} megapixels{' as WebP' if limit < MAX_PIXELS else ''}.")
@@ -253,7 +253,7 @@ def _transparent_fill(planes: list[np.ndarray], alpha: np.ndarray) -> int:
     the opposite of their tone; when they are the majority they are the paper
     (with a transparent margin), and the fill continues it.
     """
-    visible = cv2.compare(alpha, 127, cv2.CMP_GT)
+    visible = cv2.compare(alpha, 127, cv2.CMP_GT)  # type: ignore[call-overload]  # a scalar src2 works; stubs: arrays
     count = cv2.countNonZero(visible)
     if count == 0:
         return 255  # nothing visible: blank either way
@@ -386,7 +386,8 @@ def _drop_specks(mask: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     twice its length whatever the pen, so a bar of a 5 or 7 stays and dust goes.
     """
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
-    outer = [c for c, links in zip(contours, hierarchy[0] if hierarchy is not None else []) if links[3] < 0]
+    links = hierarchy[0] if hierarchy is not None else []
+    outer = [c for c, link in zip(contours, links, strict=True) if link[3] < 0]  # link[3]: the parent
     if not outer:
         raise NoDigitFound()
     lengths = np.array([len(c) for c in outer])  # boundary pixels
@@ -394,8 +395,8 @@ def _drop_specks(mask: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     if max(width, height) < max(MIN_DIGIT_PIXELS, MIN_DIGIT_FRACTION * max(mask.shape)):
         raise NoDigitFound()
     keep = lengths >= SPECK_FRACTION * lengths.max()
-    cv2.drawContours(mask, [c for c, kept in zip(outer, keep) if not kept], -1, 0, thickness=cv2.FILLED)
-    return mask, tuple(c for c, kept in zip(outer, keep) if kept)
+    cv2.drawContours(mask, [c for c, kept in zip(outer, keep, strict=True) if not kept], -1, 0, thickness=cv2.FILLED)
+    return mask, tuple(c for c, kept in zip(outer, keep, strict=True) if kept)
 
 
 # MNIST form -----------------------------------------------------------------
@@ -446,8 +447,8 @@ def stroke_width(mask: np.ndarray) -> float:
 
     A stroke of width w and length l has area w*l and two edges of length l.
     """
-    area = np.count_nonzero(mask)
-    edge = area - np.count_nonzero(cv2.erode(mask, np.ones((3, 3), np.uint8)))
+    area = int(np.count_nonzero(mask))
+    edge = area - int(np.count_nonzero(cv2.erode(mask, np.ones((3, 3), np.uint8))))
     return 2.0 * area / max(edge, 1)
 
 

@@ -15,7 +15,7 @@ between groups of digits, which their labels leave out.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -138,7 +138,7 @@ class Glyph:
     def extent(self) -> tuple[float, float]:
         """Width and height of the drawn ink, px (the brush included)."""
         points = np.concatenate(self.strokes())
-        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)  # type: ignore[return-value]
+        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)
 
 
 def _smooth_warp(rng: np.random.Generator, amplitude: float) -> Callable[[Stroke], Stroke]:
@@ -158,7 +158,7 @@ def _smooth_warp(rng: np.random.Generator, amplitude: float) -> Callable[[Stroke
     return warp
 
 
-def draw(glyphs: list[Glyph], size: tuple[int, int]) -> np.ndarray:
+def draw(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int]) -> np.ndarray:
     """An anti-aliased (h, w) float32 coverage map (0..1) of the glyphs' strokes."""
     width, height = size
     canvas = np.zeros((height, width), np.uint8)
@@ -213,7 +213,7 @@ def canvas_picture(coverage: np.ndarray, rng: np.random.Generator) -> bytes:
     else:
         ink, paper = (rng.uniform(150, 255, 3) if coloured else np.full(3, 255.0)), np.zeros(3)
     if rng.uniform() < 0.25:
-        colour = np.broadcast_to(np.round(ink).astype(np.uint8), coverage.shape + (3,))
+        colour = np.broadcast_to(np.round(ink).astype(np.uint8), (*coverage.shape, 3))
         rgba = np.dstack([colour, np.round(coverage * 255).astype(np.uint8)])
         return _encode(Image.fromarray(rgba, "RGBA"))
     rgb = paper + (ink - paper) * coverage[..., None]
@@ -271,7 +271,7 @@ def canvas_digit(rng: np.random.Generator) -> Sample:
     """One digit drawn anywhere on a 280x280 canvas, 50-240 px high, brush 3-40 px (at most a fifth of that)."""
     digit = str(rng.integers(10))
     height = rng.uniform(50, 240)
-    brush = int(rng.integers(3, max(4, min(41, height / 5))))
+    brush = int(rng.integers(3, int(max(4, min(41, height / 5)))))  # int(): as numpy truncates the bound
     glyph = random_glyph(rng, digit, height, brush)
     w, h = glyph.extent()
     if max(w, h) > CANVAS_SIDE - 4:  # a wide, slanted form might not fit
@@ -354,7 +354,7 @@ class MarkGlyph:
 
     def extent(self) -> tuple[float, float]:
         points = np.concatenate(self.strokes())
-        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)  # type: ignore[return-value]
+        return tuple(points.max(axis=0) - points.min(axis=0) + self.brush)
 
 
 MARKS = "-:/,"
@@ -423,7 +423,7 @@ def touching(rng: np.random.Generator) -> Sample:
     glyphs: list[Glyph] = []
     for i, digit in enumerate(label):
         glyph = random_glyph(rng, digit, base * rng.uniform(0.9, 1.1), brush)
-        w, h = glyph.extent()
+        _w, h = glyph.extent()
         glyph = replace(glyph, y=(base - h) / 2 + rng.uniform(-0.04, 0.04) * base)
         if not glyphs:
             glyphs.append(replace(glyph, x=brush))

@@ -15,9 +15,8 @@ import os
 import shlex
 import sys
 import time
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -80,7 +79,7 @@ def _split(data: Mnist, rng: np.random.Generator, *, validation_size: int, limit
 def pipeline_forms(images: np.ndarray) -> np.ndarray:
     """MNIST images as the pipeline makes them when each is sent as a picture (its ink, re-formed)."""
     forms = [whole_form(image) for image in images]
-    return np.stack([image if form is None else form for image, form in zip(images, forms)])
+    return np.stack([image if form is None else form for image, form in zip(images, forms, strict=True)])
 
 
 def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log,
@@ -163,7 +162,7 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
         log(f"calibration: temperature {calibration.temperature:.3f}, uncertain below "
             f"{calibration.uncertain_below:.3f}, refuse at {calibration.refuse_at:.3f}: {calibration.figures}")
 
-    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = version or f"digits-{created:%Y%m%d-%H%M%S}"
     keras_path, onnx_path = _export(model, out_dir, version, width)
     card = {

@@ -73,7 +73,7 @@ def loopback_only(host: str) -> None:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except socket.gaierror as exc:
         sys.exit(f"cannot resolve {host}: {exc}")
-    if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
+    if not addresses or not all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses):
         sys.exit(f"{host} is not a loopback address: this load test only runs against this machine.")
 
 
@@ -90,9 +90,11 @@ def fetch_token(host: str, port: int, username: str, password: str) -> str:
 
 
 def client(host: str, port: int, headers: dict, bodies: list[tuple[bytes, str]], deadline: float,
-           budget: "Budget", results: Results, record: bool) -> None:
+           budget: Budget, results: Results, record: bool) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
-    latencies, errors, i, failures_in_a_row = [], Counter(), 0, 0
+    latencies: list[float] = []
+    errors: Counter[str | int] = Counter()  # by exception name or HTTP status
+    i, failures_in_a_row = 0, 0
     while time.monotonic() < deadline and failures_in_a_row < MAX_FAILURES_IN_A_ROW and budget.take():
         body, content_type = bodies[i % len(bodies)]
         i += 1
@@ -148,7 +150,8 @@ def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, r
     if multi:
         pictures = [digits_png(d) for d in ("407", "1234", "95", "386", "2710")]
     else:
-        pictures = [digits_png(d, brush=b) for d, b in zip("0123456789", (16, 18, 20, 22, 24, 17, 19, 21, 23, 18))]
+        brushes = (16, 18, 20, 22, 24, 17, 19, 21, 23, 18)
+        pictures = [digits_png(d, brush=b) for d, b in zip("0123456789", brushes, strict=True)]
     bodies = [multipart(as_canvas_export(png), multi=multi) for png in pictures]
     headers = {"Authorization": f"Token {token}", "Accept": "application/json", "Connection": "keep-alive"}
 

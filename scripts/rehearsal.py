@@ -35,10 +35,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from scripts.loadtest import as_canvas_export, multipart, percentile
 from ml.synth import digits_png
+from scripts.loadtest import as_canvas_export, multipart, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -84,7 +85,7 @@ def answers(port: int, path: str = "/readyz") -> bool:
 # --- The services -------------------------------------------------------------------------
 
 
-def database_url() -> tuple[str, callable]:
+def database_url() -> tuple[str, Callable[[], object]]:
     """A throw-away PostgreSQL database, and how to drop it."""
     if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode != 0:
         raise SystemExit("rehearsal: no PostgreSQL on 127.0.0.1:5432 (.ci/run starts Debian's)")
@@ -121,7 +122,8 @@ def nginx_binary() -> str:
 
 class AppServer:
     def __init__(self, env: dict, folder: Path, name: str):
-        self.env, self.log, self.port, self.process = env, folder / f"{name}.log", free_port(), None
+        self.env, self.log, self.port = env, folder / f"{name}.log", free_port()
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         with self.log.open("a") as out:
@@ -132,6 +134,7 @@ class AppServer:
         wait_until(lambda: answers(self.port), 60, f"app server on {self.port} getting ready")
 
     def kill(self) -> None:
+        assert self.process is not None, "killed after start()"
         os.killpg(self.process.pid, signal.SIGKILL)  # master and worker: a machine that dies
         self.process.wait()
 
@@ -310,7 +313,7 @@ def rehearse(seconds: float) -> dict:
                             {**reader, "Content-Type": content_type})[0] for i in range(READING_RATE + 4)]
 
         stored = json.loads(marked(manage(env, "shell", "-c", STORED), "ROWS")[0])
-        rows = {pk: name for pk, name in stored}
+        rows = dict(stored)
         media = folder / "media"
         files = {str(p.relative_to(media)) for p in media.rglob("*.png")} if media.exists() else set()
         created = traffic.created
@@ -325,6 +328,10 @@ def rehearse(seconds: float) -> dict:
         failures = sum(traffic.errors.values())
         allowed = all(k == 502 or not isinstance(k, int) for k in traffic.errors)
         worst_health = max((t for _, t in health), default=None)
+        rate_check = {"limit_per_minute": READING_RATE, "allowed": statuses.count(200),
+                      "refused_429": statuses.count(429),
+                      "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses)
+                                                  if s == 429} == {s.port for s in servers}}
         summary = {
             "seconds": seconds, "clients": CLIENTS, "people": PEOPLE, "slowloris_connections": SLOWLORIS,
             "slowloris_still_open_at_the_end": slow_open,
@@ -341,18 +348,15 @@ def rehearse(seconds: float) -> dict:
             "duplicated_201": duplicated, "201_without_row": len(answered_without_row),
             "rows_without_201": len(rows_without_answer), "rows_without_file": len(rows_without_file),
             "files_without_row": len(files_without_row),
-            "reading_rate_check": {"limit_per_minute": READING_RATE, "allowed": statuses.count(200),
-                                   "refused_429": statuses.count(429),
-                                   "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses)
-                                                               if s == 429} == {s.port for s in servers}},
+            "reading_rate_check": rate_check,
         }
         summary["passed"] = bool(
             created and duplicated == 0 and not answered_without_row and not rows_without_file
             and failures <= CLIENTS and allowed
             and len(rows_without_answer) <= failures and len(files_without_row) <= failures
             and worst_health is not None and worst_health < 1.0 and summary["healthz_not_200"] == 0
-            and summary["reading_rate_check"]["allowed"] == READING_RATE
-            and summary["reading_rate_check"]["refused_on_both_servers"])
+            and rate_check["allowed"] == READING_RATE
+            and rate_check["refused_on_both_servers"])
         return summary
     finally:
         if nginx is not None:
