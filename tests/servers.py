@@ -44,6 +44,7 @@ def free_port() -> int:
 
 def answers(url: str, path: str = "/healthz") -> bool:
     parts = urlsplit(url)
+    assert parts.hostname, url
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
     try:
         connection.request("GET", path)

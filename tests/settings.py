@@ -10,4 +10,4 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "k" * 50)
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403

@@ -28,7 +28,7 @@ def _names(namespace: str) -> list[tuple[str, dict]]:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, f"{p.namespace}:" if p.namespace else prefix)
             elif isinstance(p, URLPattern) and p.name and prefix == f"{namespace}:":
-                kwargs = {key: 1 for key in p.pattern.converters}
+                kwargs = dict.fromkeys(p.pattern.converters, 1)
                 found.append((prefix + p.name, kwargs))
 
     walk(resolver.url_patterns, "")

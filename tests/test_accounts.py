@@ -197,7 +197,7 @@ def test_the_token_page_has_a_copy_button_that_needs_no_framework(owner_client, 
 def test_the_token_date_is_written_as_history_writes_dates(owner_client, owner, settings):
     settings.TIME_ZONE = "UTC"
     token = Token.objects.create(user=owner)
-    Token.objects.filter(pk=token.pk).update(created=dt.datetime(2026, 12, 1, 21, 21, tzinfo=dt.timezone.utc))
+    Token.objects.filter(pk=token.pk).update(created=dt.datetime(2026, 12, 1, 21, 21, tzinfo=dt.UTC))
     html = owner_client.get(reverse("token")).content.decode()
     assert 'Created <time datetime="2026-12-01T21:21:00+00:00">1 Dec 2026, 21:21</time>.' in html
     assert ".." not in html.replace("...", "")

@@ -176,7 +176,9 @@ def test_with_the_database_down_logging_in_is_a_503_page(database_down):
     browser = requests.Session()
     form = browser.get(f"{url}/accounts/login/", timeout=30)
     assert form.status_code == 200  # a visitor's page needs no database
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert found, form.text
+    csrf = found.group(1)
 
     response = browser.post(f"{url}/accounts/login/", data={"csrfmiddlewaretoken": csrf, "username": "olivia",
                                                            "password": "a-Long-enough-passw0rd"},

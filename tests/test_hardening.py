@@ -69,6 +69,7 @@ def post_chunked(url: str, path: str, key: str) -> tuple[int, dict, dict]:
     """POST a real picture in chunks (http.client chunks an iterable body that has no length)."""
     body, content_type = multipart(digits_png("7"))
     parts = urlsplit(url)
+    assert parts.hostname, url
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
         connection.request("POST", path, body=iter([body[:100], body[100:]]),

@@ -32,7 +32,8 @@ token = api.post("/api/v1/auth/token/", {"username": "olivia", "password": "a-Lo
 assert token.status_code == 200, token.content
 api.credentials(HTTP_AUTHORIZATION="Token " + token.json()["token"])
 assert api.get("/api/v1/predictions/").status_code == 200
-signup = Client(SERVER_NAME="localhost").post("/accounts/signup/", {"username": "nina", "email": "", "password1": "a-Long-enough-passw0rd",
+signup = Client(SERVER_NAME="localhost").post("/accounts/signup/", {"username": "nina", "email": "",
+                                             "password1": "a-Long-enough-passw0rd",
                                              "password2": "a-Long-enough-passw0rd"})
 assert signup.status_code == 302, signup.content
 from axes.models import AccessAttempt

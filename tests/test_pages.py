@@ -11,6 +11,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -45,6 +46,7 @@ def ids_listed(response) -> list[int]:
 def draw_config(html: str) -> dict:
     """The settings the drawing page's script reads (json_script), as the script parses them."""
     found = re.search(r'<script id="draw-config" type="application/json">(.*?)</script>', html, re.S)
+    assert found, html
     return json.loads(found.group(1))
 
 
@@ -99,7 +101,9 @@ def test_visitors_can_draw_without_an_account_and_are_told_what_is_stored(client
 
 def test_the_canvas_is_an_image_named_by_what_was_read(owner_client):
     html = owner_client.get(reverse("recognizer:draw")).content.decode()
-    canvas = re.search(r"<canvas [^>]*>", html).group(0)
+    found = re.search(r"<canvas [^>]*>", html)
+    assert found, html
+    canvas = found.group(0)
     assert 'role="img"' in canvas and 'aria-label="Drawing area for digits: empty"' in canvas
     assert described_by(html, "canvas") == ["draw-help"]
     # Live readings go to a polite live region of their own, which "Announce readings" silences.
@@ -123,7 +127,9 @@ def test_every_page_has_a_skip_link_a_favicon_and_no_dangling_aria_reference(cli
 def test_the_favicon_is_a_static_file_of_the_site(owner_client):
     from django.contrib.staticfiles import finders
 
-    svg = Path(finders.find("favicon.svg")).read_text()
+    found = finders.find("favicon.svg")
+    assert isinstance(found, str), found
+    svg = Path(found).read_text()
     assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg and "href" not in svg
 
 
@@ -220,7 +226,8 @@ def test_pagination_keeps_the_filters(owner_client, owner):
     for _ in range(HISTORY_PAGE_SIZE + 1):
         make(owner, "1", source="upload")
     html = owner_client.get(reverse("recognizer:history"), {"source": "upload", "digit": "1"}).content.decode()
-    assert 'href="?source=upload&amp;digit=1&amp;page=2"' in html or 'href="?digit=1&amp;source=upload&amp;page=2"' in html
+    assert ('href="?source=upload&amp;digit=1&amp;page=2"' in html
+            or 'href="?digit=1&amp;source=upload&amp;page=2"' in html)
 
 
 # One prediction --------------------------------------------------------------------------------
@@ -302,6 +309,7 @@ def test_the_thumbnail_is_small(owner_client, owner):
 def test_stored_pictures_have_no_public_address(owner_client, owner, settings):
     prediction = make(owner, "3")
     name = prediction.image.name
+    assert name
     assert Path(settings.MEDIA_ROOT, name).exists()
     for url in (f"/{name}", f"/media/{name}", f"/{settings.MEDIA_URL.strip('/')}/{name}"):
         assert owner_client.get(url).status_code == 404
@@ -373,6 +381,7 @@ def test_get_on_the_correction_address_goes_to_the_form(owner_client, owner):
 def test_delete_asks_first_then_removes_the_row_and_the_file(owner_client, owner, settings,
                                                               django_capture_on_commit_callbacks):
     prediction = make(owner, "5")
+    assert prediction.image.name
     path = Path(settings.MEDIA_ROOT, prediction.image.name)
     url = reverse("recognizer:delete", kwargs={"pk": prediction.pk})
     confirm = owner_client.get(url)
@@ -391,6 +400,7 @@ def test_delete_asks_first_then_removes_the_row_and_the_file(owner_client, owner
 
 def test_a_picture_missing_from_disk_is_404_not_an_error(owner_client, owner):
     prediction = make(owner, "5")
+    assert prediction.image.name
     prediction.image.storage.delete(prediction.image.name)
     assert owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk})).status_code == 404
 
@@ -412,7 +422,7 @@ def digit(value: int, box, *, best: float = 0.99, runner: tuple[int, float] | No
 def stored(user, lines: list[list[dict]], *, ignored=(), forced=False, notice=None, multi=True) -> Prediction:
     """A reading stored in the database as the service stores one, for what today's model cannot
     read yet (several lines, marks refused as no digit); its picture is the drawing of its digits."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for digits in lines:
         left, top = min(d["box"][0] for d in digits), min(d["box"][1] for d in digits)
         right = max(d["box"][0] + d["box"][2] for d in digits)

@@ -85,8 +85,8 @@ for url in ("/", "/healthz", "/api/v1/schema/", "/api/v1/docs/", "/accounts/logi
 statuses["POST /api/v1/readings/"] = visitor.post("/api/v1/readings/", {"image": open(sys.argv[1], "rb")}).status_code
 staff = Client(SERVER_NAME="localhost")
 staff.force_login(User.objects.create_superuser("sam", "", "a-Long-enough-passw0rd"))
-for url in ("/api/v1/model/", "/admin/", "/admin/recognizer/prediction/", "/admin/learning/modelversion/", "/admin/dashboard/",
-            "/admin/review/"):
+for url in ("/api/v1/model/", "/admin/", "/admin/recognizer/prediction/", "/admin/learning/modelversion/",
+            "/admin/dashboard/", "/admin/review/"):
     statuses[url] = staff.get(url).status_code
 
 top_level = sorted({name.split(".")[0] for name in sys.modules})

@@ -31,7 +31,8 @@ def make(user, label: str = "7", *, minutes_ago: int = 0) -> Prediction:
     prediction = services.prediction_create(user=user, image=picture(label), multi=len(label) > 1, source="draw")
     assert prediction.number == label
     if minutes_ago:  # History's order is by time: readings made in one test are given their own minutes
-        Prediction.objects.filter(pk=prediction.pk).update(created_at=timezone.now() - dt.timedelta(minutes=minutes_ago))
+        earlier = timezone.now() - dt.timedelta(minutes=minutes_ago)
+        Prediction.objects.filter(pk=prediction.pk).update(created_at=earlier)
         prediction.refresh_from_db()
     return prediction
 
@@ -164,7 +165,8 @@ def test_each_history_row_has_the_buttons_and_shows_its_answer(owner_client, own
     assert "Corrected to 6" in rows[wrong.pk]
     assert '<span class="badge fix">Not a digit</span>' in rows[star.pk]
     assert "badge" not in rows[fresh.pk]
-    for prediction, row in zip((right, wrong, star, fresh), (rows[p] for p in (right.pk, wrong.pk, star.pk, fresh.pk))):
+    readings = (right, wrong, star, fresh)
+    for prediction, row in zip(readings, [rows[p.pk] for p in readings], strict=True):
         assert f'action="{answer_url(prediction)}"' in row and "csrfmiddlewaretoken" in row
     assert 'value="confirm"' not in rows[right.pk] and 'value="not_a_digit"' not in rows[star.pk]
     assert 'value="clear"' not in rows[fresh.pk] and 'value="clear"' in rows[star.pk]

@@ -46,6 +46,7 @@ def test_each_saved_picture_counts_its_stored_size_against_its_owner(owner, memb
     seven, number = saved(owner, "7"), saved(owner, "2024")
     other = saved(member, "3")
     for prediction in (seven, number, other):
+        assert prediction.image.name
         assert prediction.image_bytes == default_storage.size(prediction.image.name) > 0
     assert used(owner) == seven.image_bytes + number.image_bytes
     assert used(member) == other.image_bytes
@@ -115,6 +116,7 @@ def test_prune_deletes_readings_older_than_the_retention_with_their_pictures(own
 def test_check_storage_reports_orphans_both_ways_and_fix_removes_them(owner, member, settings,
                                                                       django_capture_on_commit_callbacks):
     kept, lost = saved(owner, "1"), saved(member, "2")
+    assert kept.image.name and lost.image.name
     media = Path(settings.MEDIA_ROOT)
     (media / lost.image.name).unlink()  # a row whose file is gone
     stray = media / "predictions" / "2026" / "01" / "0123456789abcdef.png"  # a file whose row never came
@@ -130,6 +132,7 @@ def test_check_storage_reports_orphans_both_ways_and_fix_removes_them(owner, mem
     Prediction.objects.filter(pk=kept.pk).delete()  # as the admin deletes: the file stays, the count too
     aged(media / kept.image.name, minutes=60)
     again = saved(owner, "5")
+    assert again.image.name
 
     with pytest.raises(CommandError, match="check_storage --fix"):
         call_command("check_storage", stdout=(out := _Output()))
@@ -165,8 +168,8 @@ def test_the_migration_counts_the_pictures_stored_before_it(owner, settings):
     old = _migrate([("recognizer", "0003_review_answers")])
     try:
         OldPrediction = old.get_model("recognizer", "Prediction")
-        common = dict(user_id=owner.pk, source="draw", width=280, height=280, model_version="old",
-                      duration_ms=1.0, multi=False, digit=4, confidence=0.99, number="4")
+        common = {"user_id": owner.pk, "source": "draw", "width": 280, "height": 280, "model_version": "old",
+                      "duration_ms": 1.0, "multi": False, "digit": 4, "confidence": 0.99, "number": "4"}
         name = default_storage.save("predictions/2025/12/old.png", ContentFile(digits_png("4")))
         with_file = OldPrediction.objects.create(image=name, **common)
         without = OldPrediction.objects.create(image="predictions/2025/12/missing.png", **common)

@@ -16,7 +16,7 @@ from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 
-MADE = dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.timezone.utc)
+MADE = dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture

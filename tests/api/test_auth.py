@@ -131,7 +131,8 @@ def test_a_session_delete_without_the_csrf_token_is_refused(browser, owner, png)
     token = csrf_cookie(browser)
     pk = browser.post(PREDICTIONS, {"image": upload(png["7"])}, HTTP_X_CSRFTOKEN=token).json()["id"]
     assert browser.delete(f"{PREDICTIONS}{pk}/").status_code == 403
-    assert browser.patch(f"{PREDICTIONS}{pk}/", {"correct_label": "1"}, content_type="application/json").status_code == 403
+    answer = browser.patch(f"{PREDICTIONS}{pk}/", {"correct_label": "1"}, content_type="application/json")
+    assert answer.status_code == 403
     assert Prediction.objects.filter(pk=pk, correct_label=None).exists()
     assert browser.delete(f"{PREDICTIONS}{pk}/", HTTP_X_CSRFTOKEN=token).status_code == 204
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import itertools
 import json
 
 import numpy as np
 import pytest
 from django.urls import reverse
-from PIL import Image
 from django.utils import timezone
+from PIL import Image
 
 from ml.model import read_card
 from recognizer import services
@@ -74,6 +75,7 @@ def test_multipart_upload_is_read_and_stored(api, owner, png, settings):
     row = Prediction.objects.get(pk=body["id"])
     assert row.user == owner and row.number == "7" and row.source == "api"
     files = stored_files(settings.MEDIA_ROOT)
+    assert row.image.name
     assert len(files) == 1 and files[0].name == row.image.name.rsplit("/", 1)[-1]
     assert files[0].read_bytes().startswith(b"\x89PNG")
 
@@ -127,7 +129,7 @@ def test_multi_reads_three_digits_left_to_right(api, png, encoding):
         assert d["probabilities"].index(max(d["probabilities"])) == d["digit"]
     # the right end of each box lies left of the next box: three separate digits
     boxes = [d["box"] for d in body["digits"]]
-    assert all(a[0] + a[2] <= b[0] for a, b in zip(boxes, boxes[1:]))
+    assert all(a[0] + a[2] <= b[0] for a, b in itertools.pairwise(boxes))
     assert body["confidence"] == pytest.approx(min(d["confidence"] for d in body["digits"]))
     assert Prediction.objects.get(pk=body["id"]).number == "407"
 
@@ -257,7 +259,8 @@ def test_saving_past_the_storage_quota_is_413_and_stores_nothing(api, png, setti
     assert refused.json()["detail"].startswith("Your saved readings' pictures take ")
     assert "delete readings you no longer need in History" in refused.json()["detail"]
     assert Prediction.objects.count() == 1 and len(stored_files(settings.MEDIA_ROOT)) == 1
-    assert api.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200  # reading stores nothing
+    # reading stores nothing
+    assert api.post(READINGS, {"image": upload(png["7"])}, format="multipart").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(detail_url(first.json()["id"])).status_code == 204
     assert post_file(api, png["7"]).status_code == 201  # the deletion gave its bytes back

@@ -36,6 +36,7 @@ def post(client, path: str, data: bytes, **fields):
 
 def test_not_a_digit_is_answered_422_with_its_code_and_sentence():
     response = exception_handler(NotADigit(), {})
+    assert response is not None
     assert response.status_code == 422
     assert response.data == REFUSAL
     assert REFUSAL["detail"].startswith("That doesn't look like a digit")

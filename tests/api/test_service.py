@@ -76,8 +76,7 @@ print(statuses[0]); print(statuses[-1])
                             timeout=120)
     assert result.returncode == 0, result.stderr
     first, last = result.stdout.strip().splitlines()
-    assert first.startswith("(503, {'status': 'unavailable', 'reason': 'the model is still loading'})") or \
-        first.startswith("(200,")
+    assert first.startswith(("(503, {'status': 'unavailable', 'reason': 'the model is still loading'})", "(200,"))
     assert last == str((200, {"status": "ok", "model": read_card()["version"]}))
 
 

@@ -87,7 +87,8 @@ def test_one_address_is_held_to_its_reading_rate_whoever_asks(api, member_api, a
 def test_anonymous_callers_are_throttled_by_address(anon, owner, rates):
     rates(anon="2/minute")
     for _ in range(2):
-        assert anon.post("/api/v1/auth/token/", {"username": "olivia", "password": "x"}, format="json").status_code == 400
+        wrong = anon.post("/api/v1/auth/token/", {"username": "olivia", "password": "x"}, format="json")
+        assert wrong.status_code == 400
     assert_throttled(anon.post("/api/v1/auth/token/", {"username": "olivia", "password": "x"}, format="json"))
     assert_throttled(anon.get("/api/v1/schema/"))  # JSON, though the schema itself is YAML
     assert_throttled(anon.get("/api/v1/docs/"))
@@ -115,25 +116,25 @@ def test_the_limit_slides_the_previous_minute_still_counts(owner, rates):
     request.user = owner
     base = 60 * 29_000_000  # the start of some minute
 
-    def attempt(at: float) -> UserThrottle:
+    def attempt(at: float) -> tuple[bool, UserThrottle]:
+        """Whether a request at ``at`` is allowed, and the throttle that judged it."""
         throttle = UserThrottle()
         throttle.timer = lambda: at
-        throttle.allowed = throttle.allow_request(request, None)
-        return throttle
+        return throttle.allow_request(request, None), throttle
 
     for _ in range(4):
-        assert attempt(base + 59).allowed  # four requests at the end of a minute
-    refused = attempt(base + 59)
-    assert not refused.allowed and refused.wait() == pytest.approx(1)
+        assert attempt(base + 59)[0]  # four requests at the end of a minute
+    allowed, refused = attempt(base + 59)
+    assert not allowed and refused.wait() == pytest.approx(1)
     # 10 s into the next minute, those four weigh 4 * 50/60 = 3.3: one more fits, not two
-    assert attempt(base + 70).allowed
-    refused = attempt(base + 70)
-    assert not refused.allowed
+    assert attempt(base + 70)[0]
+    allowed, refused = attempt(base + 70)
+    assert not allowed
     assert refused.wait() == pytest.approx(5)  # 4 * (1 - (10 + 5)/60) + 1 = 4: free at 15 s
-    assert attempt(base + 75.5).allowed
+    assert attempt(base + 75.5)[0]
     # two minutes on, the four have gone
     for _ in range(3):
-        assert attempt(base + 181).allowed
+        assert attempt(base + 181)[0]
 
 
 def test_the_rates_come_from_the_settings(api, rates):
@@ -160,7 +161,8 @@ def test_other_addresses_do_not_wipe_a_count(anon, rates):
 
 def test_expired_counts_are_removed_as_new_ones_are_written(api, rates):
     rates(user="100/minute")
-    old = ThrottleCount.objects.create(key="throttle_user_0:1", count=7, expires_at=timezone.now() - timedelta(seconds=1))
+    old = ThrottleCount.objects.create(key="throttle_user_0:1", count=7,
+                                       expires_at=timezone.now() - timedelta(seconds=1))
     assert api.get(PREDICTIONS).status_code == 200  # the person's first count of this minute: a new row
     assert not ThrottleCount.objects.filter(pk=old.pk).exists()
     assert ThrottleCount.objects.count() == 1
@@ -238,7 +240,8 @@ def test_with_redis_the_burst_is_counted_by_incr_and_lets_exactly_20_through(liv
     assert not ThrottleCount.objects.exists()  # nothing in the database ...
     store = redis.Redis.from_url(redis_url)
     [key] = store.keys(f"throttle:throttle_user_{user.pk}:*")  # ... the count is in Redis, with an expiry
-    assert int(store.get(key)) == 20
+    count = store.get(key)
+    assert count is not None and int(count) == 20
     assert 0 < store.ttl(key) <= 2 * 86400 + 1
 
 

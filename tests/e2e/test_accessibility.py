@@ -50,7 +50,7 @@ def visit(page, url: str, what: str) -> None:
 
 
 def reset_link() -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[-1].body)
+    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 
@@ -234,7 +234,8 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-LABELS_ON_THE_CANVAS = [  # (the markup draw.js makes, the label inside it), sure and unsure digits, lines, ignored marks
+# (the markup draw.js makes, the label inside it): sure and unsure digits, lines, ignored marks
+LABELS_ON_THE_CANVAS = [
     ('<div class="box"><span class="box-label">7</span></div>', ".box-label"),
     ('<div class="box uncertain"><span class="box-label">7</span></div>', ".box-label"),
     ('<div class="line-box"><span class="line-label">12</span></div>', ".line-label"),
@@ -250,7 +251,8 @@ def test_the_labels_on_the_canvas_and_their_boxes_meet_wcag_contrast(page):
         colours = page.evaluate("""([markup, label]) => {
             const overlay = document.getElementById('overlay');
             overlay.innerHTML = markup;
-            const box = getComputedStyle(overlay.firstElementChild), text = getComputedStyle(overlay.querySelector(label));
+            const box = getComputedStyle(overlay.firstElementChild);
+            const text = getComputedStyle(overlay.querySelector(label));
             return [text.color, text.backgroundColor, box.borderTopColor];
         }""", [markup, label])
         ink, background, border = colours

@@ -9,9 +9,11 @@ handwriting templates (ml.synth), so the real model reads them.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,7 +54,7 @@ def draw(page, strokes: list[np.ndarray], step: float = 6.0) -> None:
     for stroke in strokes:
         page.mouse.move(*at(stroke[0]))
         page.mouse.down()
-        for start, end in zip(stroke[:-1], stroke[1:]):
+        for start, end in itertools.pairwise(stroke):
             n = max(1, int(np.hypot(*(end - start)) / step))
             for t in np.linspace(0, 1, n + 1)[1:]:
                 page.mouse.move(*at(start + (end - start) * t))
@@ -156,6 +158,7 @@ def test_sign_up_draw_read_save_upload_a_number_then_history_correct_delete(page
     wait_for_saved_reading(page)
     assert result_value(page) == "4"
     upload = Prediction.objects.order_by("-pk").first()
+    assert upload is not None
     assert (upload.source, upload.number) == ("upload", "4")
     with upload.image.open("rb") as stored:
         assert stored.read()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -195,6 +198,7 @@ def test_sign_up_draw_read_save_upload_a_number_then_history_correct_delete(page
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "drawing-page.png"))  # README's picture comes from here
     number = Prediction.objects.order_by("-pk").first()
+    assert number is not None
     assert (number.multi, number.number, number.source) == (True, "147", "draw")
     assert len(number.digits) == 3
 
@@ -249,7 +253,7 @@ def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(pa
 
 # Visitors, and reading while drawing, on a desktop and on a phone ------------------------------------
 
-SCREENS = {
+SCREENS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
               "has_touch": True},
@@ -266,7 +270,12 @@ def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logg
     User.objects.create_user("vic", "", PASSWORD)
     page.goto("/")
     live_requests = []
-    page.on("request", lambda r: "/api/v1/readings/" in r.url and live_requests.append(r))
+
+    def keep_live_request(r):
+        if "/api/v1/readings/" in r.url:
+            live_requests.append(r)
+
+    page.on("request", keep_live_request)
     draw(page, glyph_strokes("3", x=30, y=110, height=170) + glyph_strokes("7", x=150, y=110, height=170)
          + glyph_strokes("2", x=270, y=110, height=170))
     wait_for_reading(page, "live", "372")
@@ -298,7 +307,12 @@ def test_the_reading_updates_while_the_pen_is_still_down(screen):
     page = screen
     page.goto("/")
     sent = []
-    page.on("request", lambda r: "/api/v1/readings/" in r.url and sent.append(r))
+
+    def keep_reading_request(r):
+        if "/api/v1/readings/" in r.url:
+            sent.append(r)
+
+    page.on("request", keep_reading_request)
     box = page.locator("#canvas").bounding_box()
     scale = box["width"] / CANVAS
     stroke = glyph_strokes("1", x=170, y=60, height=280)[0]
@@ -370,7 +384,8 @@ def test_a_375_px_phone_draws_with_a_finger_and_keeps_canvas_and_reading_in_view
     cdp = page.context.new_cdp_session(page)
     x = box["x"] + box["width"] / 2
     points = [(x, box["y"] + box["height"] * f) for f in np.linspace(0.15, 0.85, 15)]
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
+    first = {"x": points[0][0], "y": points[0][1]}
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [first]})
     for px, py in points[1:]:
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": px, "y": py}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

@@ -18,7 +18,7 @@ from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 
-EVENING = dt.datetime(2026, 7, 1, 22, 0, tzinfo=dt.timezone.utc)
+EVENING = dt.datetime(2026, 7, 1, 22, 0, tzinfo=dt.UTC)
 
 
 def listed(page) -> list[int]:

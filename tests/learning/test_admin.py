@@ -57,6 +57,7 @@ def test_staff_queue_a_training_run_from_the_admin(client, reviewer, django_capt
 
 def test_the_version_page_compares_and_the_gate_decides(client, reviewer, staff, committed):
     worse = stored_version("digits-worse", mnist_accuracy=0.97)
+    assert worse.evaluation is not None
     worse.evaluation["candidate"]["mnist_per_class"] = {str(d): 0.95 for d in range(10)}
     worse.evaluation["serving"]["mnist_per_class"] = {str(d): 0.99 for d in range(10)}
     worse.save(update_fields=["evaluation"])

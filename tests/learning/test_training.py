@@ -46,11 +46,13 @@ def test_a_queued_run_trains_in_the_worker_and_is_compared_with_the_version_in_s
     work_the_queue()
     version.refresh_from_db()
     assert version.status == Status.READY, version.error
+    assert version.card is not None
     assert version.card["version"] == version.version and version.onnx.name and version.keras.name
     assert version.progress["epoch"] == 1 and version.progress["epochs"] == 1
     assert "epoch 1/1" in version.log and version.command.startswith("train_model --queue --epochs 1 --limit 300")
     served = model_version_serving()
     evaluation = version.evaluation
+    assert evaluation is not None
     assert evaluation["serving_version"] == served.version != version.version
     for side in ("candidate", "serving"):
         assert 0 <= evaluation[side]["mnist_accuracy"] <= 1 and evaluation[side]["canvas_p50_ms"] > 0
@@ -102,6 +104,7 @@ def test_two_runs_never_train_at_once():
     waiting.refresh_from_db()
     assert waiting.status == Status.QUEUED and "another run is training" in waiting.log
     later = DBTaskResult.objects.filter(queue_name="training").order_by("-enqueued_at").first()
+    assert later is not None
     assert later.run_after is not None and later.args_kwargs["args"] == [waiting.pk]
     elsewhere.refresh_from_db()
     assert elsewhere.running is True  # untouched

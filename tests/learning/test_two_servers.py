@@ -6,8 +6,6 @@ import json
 import time
 import urllib.request
 
-import pytest
-
 from ml.model import read_card
 from tests.servers import gunicorn, manage, site_env
 

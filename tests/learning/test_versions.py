@@ -86,6 +86,7 @@ def test_nothing_to_roll_back_to_on_a_fresh_database(committed):
 def test_a_version_whose_file_does_not_match_its_card_never_serves(committed, settings, tmp_path):
     settings.MODEL_CACHE_DIR = tmp_path / "models"
     spoilt = stored_version("digits-spoilt", mnist_accuracy=0.999)
+    assert spoilt.card is not None
     spoilt.card = {**spoilt.card, "onnx_sha256": "0" * 64}
     spoilt.save(update_fields=["card"])
     model_version_promote(version=spoilt, by=None)

@@ -14,6 +14,11 @@ needs_data = pytest.mark.skipif(not (ROOT / "uji_pen").exists(),
                                 reason=f"the shared data sets are not at {ROOT}")
 
 
+def scan_bytes(scan: np.ndarray | None) -> bytes:
+    assert scan is not None, "a scanned set's item is a scan"
+    return scan.tobytes()
+
+
 def test_writers_are_split_three_ways_for_good():
     splits = [hw.writer_split(w) for w in range(60)]
     assert splits.count("train") == 36 and splits.count("calibration") == 12 and splits.count("test") == 12
@@ -41,7 +46,7 @@ def test_the_one_writers_digits_are_only_measured_and_the_symbols_shared_out():
 @needs_data
 def test_semeion_and_usps_splits_do_not_overlap():
     for loader in (hw.semeion, hw.usps):
-        scans = {split: {item.scan.tobytes() for item in loader(ROOT, split)} for split in hw.SPLITS}
+        scans = {split: {scan_bytes(item.scan) for item in loader(ROOT, split)} for split in hw.SPLITS}
         assert all(scans.values())
         assert not scans["train"] & scans["test"]
 
@@ -52,7 +57,7 @@ def test_drawn_strokes_fit_the_canvas_in_both_polarities():
     forms = [hw.model_form(hw.draw_strokes(seven, rng), rng) for _ in range(6)]
     for form in forms:
         assert form is not None and form.shape == (28, 28) and form.dtype == np.uint8
-        ys, xs = np.nonzero(form > 127)
+        ys, _xs = np.nonzero(form > 127)
         assert 18 <= ys.max() - ys.min() + 1 <= 21  # its longer side fills MNIST's 20 px box
 
 

@@ -29,7 +29,7 @@ def test_figures_of_a_set_of_digits():
     assert f.refused == pytest.approx(1 / 5)
     assert f.right_unflagged == pytest.approx(1 / 2)
     assert f.wrong_warned == pytest.approx(2 / 3)  # the 5 read as 6 (flagged) and the refused 4
-    assert 0 < f.ece < 1
+    assert f.ece is not None and 0 < f.ece < 1
 
 
 def test_figures_of_non_digits_count_refusals_both_ways():

@@ -58,7 +58,12 @@ def test_the_process_loads_one_model_however_many_threads_ask(monkeypatch):
     monkeypatch.setattr(model_module, "_model", None)
     loads = []
     real_load = model_module.load_model
-    monkeypatch.setattr(model_module, "load_model", lambda: loads.append(1) or real_load())
+
+    def counted_load():
+        loads.append(1)
+        return real_load()
+
+    monkeypatch.setattr(model_module, "load_model", counted_load)
     seen = []
     threads = [threading.Thread(target=lambda: seen.append(get_model())) for _ in range(8)]
     for t in threads:
@@ -70,12 +75,12 @@ def test_the_process_loads_one_model_however_many_threads_ask(monkeypatch):
 
 
 def test_missing_model_files_give_a_clear_error(tmp_path):
-    with pytest.raises(ModelUnavailable, match="model_card.json") as missing:
+    with pytest.raises(ModelUnavailable, match=r"model_card\.json") as missing:
         load_model(tmp_path)
     assert missing.value.reason == "model card missing or unreadable"
     card = read_card()
     (tmp_path / "model_card.json").write_text(json.dumps({**card, "onnx_file": "gone.onnx"}))
-    with pytest.raises(ModelUnavailable, match="gone.onnx") as gone:
+    with pytest.raises(ModelUnavailable, match=r"gone\.onnx") as gone:
         load_model(tmp_path)
     assert gone.value.reason == "model file missing or unreadable"
 

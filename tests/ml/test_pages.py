@@ -28,6 +28,7 @@ def page(rows: list[str], height: float = 120, pitch: float = 1.6, drift: float 
         x = 30.0 + 40 * r
         for i, item in enumerate(items):
             y = 30 + r * pitch * height + i * drift * height
+            glyph: Glyph | MarkGlyph
             if item in synth.MARKS:
                 glyph = MarkGlyph(item, x=x, y=y, height=height, brush=10)
             else:
@@ -69,7 +70,8 @@ def test_one_line_reads_as_one_line(model):
 
 @pytest.mark.parametrize("lead,digits", [("", "00"), ("5", "00"), ("1", "38")])
 def test_touching_digits_are_read_apart(model, lead, digits):
-    glyphs, x = [], 30.0
+    glyphs: list[Glyph] = []
+    x = 30.0
     for i, digit in enumerate(lead + digits):
         glyph = Glyph(digit=digit, form=0, x=x, y=30, height=160, brush=12, slant=0.1, width=1.2, seed=i)
         if i == len(lead) + 1:  # the last two touch, crossing by 5 px

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -13,10 +14,10 @@ from ml.errors import NoDigitFound, UnreadableImage
 from ml.model import get_model
 from ml.pipeline import Reading, read
 from ml.preprocess import WORK_SIDE
-from ml.synth import Glyph, draw
+from ml.synth import Glyph, MarkGlyph, draw
 
 
-def picture(glyphs: list[Glyph], size: tuple[int, int], fmt: str = "PNG") -> bytes:
+def picture(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int], fmt: str = "PNG") -> bytes:
     grey = 255 - np.round(draw(glyphs, size) * 255).astype(np.uint8)
     out = io.BytesIO()
     Image.fromarray(grey).save(out, format=fmt)
@@ -42,10 +43,12 @@ def test_one_drawn_digit(model, digit):
     reading = read(picture([glyph], (280, 280)), multi=False, model=model)
     assert reading.digit == int(digit) and reading.number == digit
     assert len(reading.digits) == 1 and not reading.multi
-    assert len(reading.probabilities) == 10 and sum(reading.probabilities) == pytest.approx(1.0, abs=1e-9)
+    probabilities = reading.probabilities
+    assert probabilities is not None  # a one-digit reading has them
+    assert len(probabilities) == 10 and sum(probabilities) == pytest.approx(1.0, abs=1e-9)
     d = reading.digits[0]
     assert 0 <= d.not_digit < model.refuse_at
-    assert reading.confidence == pytest.approx(max(reading.probabilities) * (1 - d.not_digit))
+    assert reading.confidence == pytest.approx(max(probabilities) * (1 - d.not_digit))
     assert reading.uncertain == (reading.confidence < model.uncertain_below)
     assert (reading.width, reading.height) == (280, 280)
     assert reading.model_version == model.version
@@ -70,7 +73,7 @@ def test_one_digit_mode_reads_a_line_as_one_digit(model):
     glyphs, size = row("40719")
     reading = read(picture(glyphs, size), multi=False, model=model)
     assert len(reading.digits) == 1
-    x, y, w, h = reading.digits[0].box
+    _x, _y, w, _h = reading.digits[0].box
     assert w > 0.8 * size[0]
 
 
@@ -130,12 +133,14 @@ def test_auto_reads_one_digit_as_one_and_a_number_as_a_number(model):
     assert (number.multi, number.number, number.digit, number.notice) == (True, "372", None, None)
     # Without auto, the same picture is one digit, with a notice that it was not.
     squeezed = read(picture(*row("372")), multi=False, model=model)
-    assert squeezed.multi is False and squeezed.separate_digits == 3 and "3 separate digits" in squeezed.notice
+    assert squeezed.multi is False and squeezed.separate_digits == 3
+    assert squeezed.notice is not None and "3 separate digits" in squeezed.notice
 
 
 def test_each_digit_keeps_the_picture_the_model_was_given(model):
     reading = read(picture(*row("40")), multi=True, model=model)
     for d in reading.digits:
+        assert d.seen is not None
         assert d.seen.shape == (28, 28) and 0 <= d.seen.min() and d.seen.max() <= 1
         # as MNIST: the ink fills a 20x20 box in the middle, the border stays paper
         assert d.seen[:3].max() == 0 and d.seen[-3:].max() == 0 and d.seen.max() > 0.9

@@ -13,8 +13,18 @@ from PIL import Image
 
 from ml import segment
 from ml.errors import ImageError, ImageTooLarge, NoDigitFound, UnreadableImage
-from ml.preprocess import (MNIST_CENTRE, Ink, decode, extract_ink, flatten, grey_of, is_opaque, stroke_width, to_grey,
-                           to_mnist)
+from ml.preprocess import (
+    MNIST_CENTRE,
+    Ink,
+    decode,
+    extract_ink,
+    flatten,
+    grey_of,
+    is_opaque,
+    stroke_width,
+    to_grey,
+    to_mnist,
+)
 from ml.synth import Glyph, draw, paper_picture
 
 SIDE = 280

@@ -111,14 +111,15 @@ def test_a_dash_between_groups_is_left_out_of_the_number(model):
     # "12-34": digits, then a short dash at mid-height, then digits.
     left = cv2.imdecode(np.frombuffer(digits_png("12", height=160), np.uint8), cv2.IMREAD_GRAYSCALE)
     right = cv2.imdecode(np.frombuffer(digits_png("34", height=160), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert left is not None and right is not None
     gap = np.full((left.shape[0], 120), 255, np.uint8)
     middle = left.shape[0] // 2
     cv2.line(gap, (25, middle), (95, middle), 0, 16, cv2.LINE_AA)
-    ok, data = cv2.imencode(".png", np.hstack([left, gap, right]))
+    _ok, data = cv2.imencode(".png", np.hstack([left, gap, right]))
     reading = read(data.tobytes(), multi=True, model=model)
     assert reading.number == "1234"
     assert len(reading.ignored) == 1
-    x, y, w, h = reading.ignored[0].box
+    x, _y, w, _h = reading.ignored[0].box
     assert left.shape[1] <= x and x + w <= left.shape[1] + 120
     assert reading.ignored[0].not_digit >= model.refuse_at
 
@@ -127,7 +128,7 @@ def test_a_number_read_as_one_digit_says_how_many_it_saw(model):
     reading = read(digits_png("372"), multi=False, model=model)
     assert len(reading.digits) == 1
     assert reading.separate_digits == 3
-    assert "3 separate digits" in reading.notice
+    assert reading.notice is not None and "3 separate digits" in reading.notice
     assert read(digits_png("372"), multi=True, model=model).number == "372"
 
 

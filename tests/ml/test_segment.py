@@ -3,6 +3,8 @@ marks between digits, and digits that touch."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from ml.preprocess import extract_ink
 from ml.synth import MARKS, Glyph, MarkGlyph, draw, touching_x
 
 
-def line(glyphs: list[Glyph], size: tuple[int, int]) -> np.ndarray:
+def line(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int]) -> np.ndarray:
     """A grey picture, dark ink on white paper."""
     return 255 - np.round(draw(glyphs, size) * 255).astype(np.uint8)
 
@@ -29,7 +31,7 @@ def components(grey: np.ndarray) -> int:
 def row_of(digits: str, heights: list[float], forms: list[int] | None = None, brush: int = 10,
            gap: float = 30) -> tuple[list[Glyph], tuple[int, int]]:
     glyphs, x = [], 20.0
-    for i, (digit, height) in enumerate(zip(digits, heights)):
+    for i, (digit, height) in enumerate(zip(digits, heights, strict=True)):
         glyph = Glyph(digit=digit, form=forms[i] if forms else 0, x=x, y=260 - height, height=height,
                       brush=brush, slant=0.2, seed=i)
         glyphs.append(glyph)
@@ -49,7 +51,7 @@ def test_digits_of_different_sizes_come_out_left_to_right_with_their_boxes():
     glyphs, size = row_of("507149", [220, 90, 160, 60, 200, 120])
     found = segment.split(extract_ink(line(glyphs, size)))
     assert len(found) == 6
-    for glyph, digit in zip(glyphs, found):
+    for glyph, digit in zip(glyphs, found, strict=True):
         assert overlap(digit.box, ink_box(glyph, size)) > 0.85
     assert [d.box[0] for d in found] == sorted(d.box[0] for d in found)
 
@@ -62,7 +64,7 @@ def test_a_digit_drawn_in_several_strokes_is_one_digit():
     assert components(grey) > 3  # the test is only meaningful if the parts are apart
     found = segment.split(extract_ink(grey))
     assert len(found) == 3
-    for glyph, digit in zip(glyphs, found):
+    for glyph, digit in zip(glyphs, found, strict=True):
         assert overlap(digit.box, ink_box(glyph, size)) > 0.85
 
 
@@ -148,8 +150,8 @@ def found_lines(glyph_rows: list[list[Glyph]], size: tuple[int, int], score=None
 
 def assert_lines_match(found: list[list[segment.Segment]], glyph_rows: list[list[Glyph]], size: tuple[int, int]):
     assert [len(row) for row in found] == [len(row) for row in glyph_rows]
-    for row, glyphs in zip(found, glyph_rows):
-        for digit, glyph in zip(row, glyphs):
+    for row, glyphs in zip(found, glyph_rows, strict=True):
+        for digit, glyph in zip(row, glyphs, strict=True):
             assert overlap(digit.box, ink_box(glyph, size)) > 0.85
 
 
@@ -204,8 +206,10 @@ def test_a_bar_above_its_digit_stays_on_its_line():
 
 
 def number_with_marks(items: str, height: float = 150, brush: int = 10) -> tuple[list, tuple[int, int]]:
-    glyphs, x = [], 20.0
+    glyphs: list[Glyph | MarkGlyph] = []
+    x = 20.0
     for i, item in enumerate(items):
+        glyph: Glyph | MarkGlyph
         if item in MARKS:
             glyph = MarkGlyph(item, x=x, y=40, height=height, brush=brush)
         else:
@@ -222,12 +226,12 @@ def test_a_mark_between_groups_is_a_segment_of_its_own(items):
     boxes = [ink_box(g, size) for g in glyphs]
     if ":" in items:  # a colon is two dots (or nothing, when they are small enough to count as specks)
         i = items.index(":")
-        x, y, w, h = boxes.pop(i)
+        x, _y, w, _h = boxes.pop(i)
         dots = [d for d in found if x <= d.box[0] and d.box[0] + d.box[2] <= x + w + 1]
         assert len(dots) in (0, 2)
         found = [d for d in found if all(d is not dot for dot in dots)]
     assert len(found) == len(boxes)
-    for box, digit in zip(boxes, found):
+    for box, digit in zip(boxes, found, strict=True):
         assert overlap(digit.box, box) > 0.8
 
 
@@ -267,7 +271,8 @@ def touching_pair(digits: str, lead: str = "", height: float = 160,
                   brush: int = 12) -> tuple[list[Glyph], tuple[int, int]]:
     """Digits ``lead`` apart from each other, then two digits whose strokes touch and cross by a
     third of the brush."""
-    glyphs, x = [], 20.0
+    glyphs: list[Glyph] = []
+    x = 20.0
     for i, digit in enumerate(lead + digits):
         glyph = Glyph(digit=digit, form=0, x=x, y=30, height=height, brush=brush, slant=0.1, width=1.2, seed=i)
         if i == len(lead) + 1:
@@ -308,7 +313,7 @@ def test_touching_digits_are_split_with_a_scorer_and_not_without(lead, digits):
     assert [len(row) for row in segment.lines(ink)] == [len(lead) + 1]
     (found,) = segment.lines(ink, knows(glyphs, size))
     assert len(found) == len(glyphs)
-    for glyph, digit in zip(glyphs, found):
+    for glyph, digit in zip(glyphs, found, strict=True):
         assert overlap(digit.box, ink_box(glyph, size)) > 0.8
     assert sum(int(d.mask.sum()) for d in found) == int(ink.mask.sum())  # every pixel goes to one part
 
@@ -320,7 +325,7 @@ def test_touching_digits_are_split_with_the_real_models_scorer():
     glyphs, size = touching_pair("00", "5")
     (found,) = segment.lines(extract_ink(line(glyphs, size)), _sureness(get_model()))
     assert len(found) == 3
-    for glyph, digit in zip(glyphs, found):
+    for glyph, digit in zip(glyphs, found, strict=True):
         assert overlap(digit.box, ink_box(glyph, size)) > 0.6
 
 

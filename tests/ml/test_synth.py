@@ -44,7 +44,7 @@ def test_touching_digits_really_touch():
 
 def test_every_mark_can_be_drawn_between_digits():
     for mark in synth.MARKS:
-        glyphs = [synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
+        glyphs: list[synth.Glyph | synth.MarkGlyph] = [synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
                   synth.MarkGlyph(mark, x=60, y=10, height=100, brush=6),
                   synth.Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6)]
         coverage = synth.draw(glyphs, (240, 140))

@@ -15,7 +15,7 @@ from PIL import Image
 from ml import synth
 from ml.synth import digits_png
 
-__all__ = ["blank_png", "digits_png", "grouped_digits_png", "not_a_digit_png", "NOT_DIGITS"]
+__all__ = ["NOT_DIGITS", "blank_png", "digits_png", "grouped_digits_png", "not_a_digit_png"]
 
 SIDE = 280
 BRUSH = 22  # the drawing page's default brush
