@@ -15,7 +15,7 @@ export DJANGO_SECRET_KEY := $(shell test -s .secret_key || (umask 077 && $(PYTHO
 	'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); cat .secret_key)
 endif
 
-.PHONY: run serve test install migrate superuser browser train evaluate bench loadtest rehearsal clean
+.PHONY: run serve test lint install migrate superuser browser train evaluate bench loadtest rehearsal clean
 
 # Re-install only when a requirements file changed since the last install: requirements-dev.txt
 # includes requirements-train.txt (training), which includes requirements.txt (serving).
@@ -64,6 +64,12 @@ browser:
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint (ruff) and type checks (mypy with the Django and DRF plugins), as pyproject.toml configures
+# them. mypy's Django plugin imports the settings, which need DEBUG on (or a secret key).
+lint: install
+	$(VENV)/bin/ruff check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
+
 # MNIST plus the other writers and the non-digits in ../shared/datasets; TRAIN_ARGS=--quick for a short run.
 train: install
 	$(PY) manage.py train_model --data ../shared/datasets/mnist $(TRAIN_ARGS)
@@ -87,4 +93,4 @@ rehearsal: install
 	$(PY) -m scripts.rehearsal --seconds $(REHEARSAL_SECONDS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
