@@ -30,7 +30,7 @@ POLICY = {
 
 def directives(header: str) -> dict[str, str]:
     parts = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
-    return {name: value for name, value in parts}
+    return dict(parts)
 
 
 class Blocked(HTMLParser):
@@ -109,8 +109,9 @@ def test_a_readings_pages_carry_the_policy_and_keep_to_it(owner_client, stored, 
     check(owner_client.get(reverse(name, kwargs={"pk": stored.pk})))
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/recognizer/prediction/", "/admin/recognizer/prediction/{pk}/change/",
-                                  "/admin/auth/user/", "/admin/auth/user/{owner}/change/", "/admin/password_change/"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/recognizer/prediction/",
+                                  "/admin/recognizer/prediction/{pk}/change/", "/admin/auth/user/",
+                                  "/admin/auth/user/{owner}/change/", "/admin/password_change/"])
 def test_the_admins_pages_carry_the_policy_and_keep_to_it(client, staff, owner, stored, path):
     client.force_login(staff)
 
