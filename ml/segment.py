@@ -457,7 +457,7 @@ def _shear(mask: np.ndarray, slant: float) -> tuple[np.ndarray, int]:
     on the left."""
     rows, cols = mask.shape
     pad = int(np.ceil(abs(slant) * rows / 2))
-    shear = np.float32([[1, -slant, slant * rows / 2 + pad], [0, 1, 0]])
+    shear = np.array([[1, -slant, slant * rows / 2 + pad], [0, 1, 0]], np.float32)
     return cv2.warpAffine(mask, shear, (cols + 2 * pad, rows), flags=cv2.INTER_NEAREST), pad
 
 
