@@ -95,6 +95,14 @@ class PredictionAdmin(admin.ModelAdmin):
                        "probabilities_display", "user", "source", "multi", "model_version", "duration_ms",
                        "created_at", "reviewed", "reviewed_by", "reviewed_at")
 
+    def delete_model(self, request: HttpRequest, obj: Prediction) -> None:
+        # Through the service, as the pages and the API delete: the picture and its owner's storage count too.
+        services.prediction_delete(prediction=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Prediction]) -> None:
+        for prediction in queryset:
+            services.prediction_delete(prediction=prediction)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # readings come from the service, with their picture
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from recognizer import services
-from recognizer.models import Prediction
+from recognizer.models import Prediction, StorageUse
 from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +200,19 @@ def test_mark_reviewed_keeps_a_not_a_digit_answer(staff_client, readings):
     staff_client.post(reverse(CHANGELIST), {"action": "mark_reviewed", "_selected_action": [star.pk]})
     star.refresh_from_db()
     assert star.reviewed and star.marked_not_a_digit and star.correct_label is None
+
+
+def test_deleting_in_the_admin_removes_the_pictures_and_gives_back_the_storage(
+        staff_client, readings, django_capture_on_commit_callbacks):
+    first, second = readings[0], readings[1]
+    paths = [p.image.path for p in (first, second)]
+    used = StorageUse.objects.get(user=first.user).bytes
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the deletion commits
+        response = staff_client.post(reverse("admin:recognizer_prediction_delete", args=[first.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Prediction.objects.filter(pk=first.pk).exists()
+    assert not Path(paths[0]).exists()
+    assert StorageUse.objects.get(user=first.user).bytes == used - first.image_bytes
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("admin:recognizer_prediction_changelist"),
+                          {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"})
+    assert not Prediction.objects.filter(pk=second.pk).exists() and not Path(paths[1]).exists()
