@@ -38,6 +38,10 @@ def work_the_queue() -> None:
 
 
 def test_a_queued_run_trains_in_the_worker_and_is_compared_with_the_version_in_service(owner, admin_user, capsys):
+    answered = [answered_reading(owner, "4", "9") for _ in range(5)]
+    while all(held_back(r.pk) for r in answered) or not any(held_back(r.pk) for r in answered):
+        answered.append(answered_reading(owner, "4", "9"))  # until the ids fall on both sides of the split
+    held = sum(held_back(r.pk) for r in answered)
     call_command("train_model", "--queue", "--epochs", "1", "--limit", "300")
     version = ModelVersion.objects.get(committed=False)
     assert version.status == Status.QUEUED and "queued " + version.version in capsys.readouterr().out
@@ -50,6 +54,11 @@ def test_a_queued_run_trains_in_the_worker_and_is_compared_with_the_version_in_s
     assert version.card["version"] == version.version and version.onnx.name and version.keras.name
     assert version.progress["epoch"] == 1 and version.progress["epochs"] == 1
     assert "epoch 1/1" in version.log and version.command.startswith("train_model --queue --epochs 1 --limit 300")
+    # The held-back answers were kept for the gate, and only the others were trained on.
+    trained = len(answered) - held
+    assert (version.data["corrections"], version.data["held_back_corrections"]) == (trained, held)
+    assert f"corrections: {trained} images for training, {held} held back for the gate" in version.log
+    assert version.card["extra_data"]["images"] == trained
     served = model_version_serving()
     evaluation = version.evaluation
     assert evaluation is not None
@@ -110,16 +119,21 @@ def test_two_runs_never_train_at_once():
     assert elsewhere.running is True  # untouched
 
 
+def answered_reading(owner, drawn: str, answer: str):
+    """A reading of ``drawn`` whose owner answered ``answer`` and that a reviewer checked."""
+    reading = services.prediction_create(user=owner, image=digits_png(drawn), multi=False, source="draw")
+    services.prediction_correct(prediction=reading, correct_label=answer)
+    reading.reviewed = True
+    reading.save(update_fields=["reviewed"])
+    return reading
+
+
 def test_a_fixed_share_of_answers_is_held_back_and_never_trained_on(owner, settings, tmp_path):
     share = np.mean([held_back(pk) for pk in range(1, 5001)])
     assert abs(share - HELD_BACK_SHARE) < 0.02
-    assert [held_back(pk) for pk in range(1, 200)] == [held_back(pk) for pk in range(1, 200)]  # never moves
-    readings = [services.prediction_create(user=owner, image=digits_png("4"), multi=False, source="draw")
-                for _ in range(12)]
-    for reading in readings:
-        services.prediction_correct(prediction=reading, correct_label="9")
-        reading.reviewed = True
-        reading.save(update_fields=["reviewed"])
+    # The rule never moves a reading between the two sides: these ids were held back when it was written.
+    assert [pk for pk in range(1, 60) if held_back(pk)] == [2, 3, 8, 16, 17, 23, 26, 30, 41, 47, 56, 57]
+    readings = [answered_reading(owner, "4", "9") for _ in range(12)]
     trained = services.corrections_export(path=tmp_path / "train.npz", keep=lambda pk: not held_back(pk))
     kept = services.corrections_export(path=tmp_path / "held.npz", keep=held_back)
     assert trained.readings + kept.readings == 12
