@@ -2,8 +2,8 @@
 
     python -m scripts.rehearsal [--seconds 30]        (make rehearsal)
 
-PostgreSQL (a throw-away database on 127.0.0.1:5432), Redis (the machine's, or
-one started here), two app servers (gunicorn as `make serve` runs it, separate
+PostgreSQL (a throw-away database on 127.0.0.1:5432: the machine's, or Debian's
+started as .ci/run starts it), Redis (the machine's, or one started here), two app servers (gunicorn as `make serve` runs it, separate
 processes on separate ports, sharing MEDIA_ROOT) and Debian's nginx in front
 (deploy/nginx.conf). Then, for --seconds:
 
@@ -87,8 +87,8 @@ def answers(port: int, path: str = "/readyz") -> bool:
 
 def database_url() -> tuple[str, Callable[[], object]]:
     """A throw-away PostgreSQL database, and how to drop it."""
-    if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode != 0:
-        raise SystemExit("rehearsal: no PostgreSQL on 127.0.0.1:5432 (.ci/run starts Debian's)")
+    if subprocess.run([str(ROOT / "scripts" / "ensure_postgres.sh")]).returncode != 0:
+        raise SystemExit("rehearsal: no PostgreSQL on 127.0.0.1:5432, and Debian's could not be started")
     name = f"digits_rehearsal_{os.getpid()}"
     env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
     subprocess.run(["createdb", name], env=env, check=True)
