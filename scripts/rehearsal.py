@@ -3,8 +3,9 @@
     python -m scripts.rehearsal [--seconds 30]        (make rehearsal)
 
 PostgreSQL (a throw-away database on 127.0.0.1:5432: the machine's, or Debian's
-started as .ci/run starts it), Redis (the machine's, or one started here), two app servers (gunicorn as `make serve` runs it, separate
-processes on separate ports, sharing MEDIA_ROOT) and Debian's nginx in front
+started as .ci/run starts it), Redis (the machine's, or one started here), two
+app servers (gunicorn as `make serve` runs it, separate processes on separate
+ports, sharing MEDIA_ROOT) and Debian's nginx in front
 (deploy/nginx.conf). Then, for --seconds:
 
 - clients post canvas PNGs through nginx with the tokens of several people,
