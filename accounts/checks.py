@@ -15,8 +15,10 @@ def check_email_is_sent(app_configs, **kwargs):
     the person who asked never gets it."""
     if settings.EMAIL_BACKEND != CONSOLE:
         return []
-    return [Warning(
-        "Password-reset e-mails are printed on the console instead of being sent.",
-        hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL as needed).",
-        id="accounts.W001",
-    )]
+    return [
+        Warning(
+            "Password-reset e-mails are printed on the console instead of being sent.",
+            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, DEFAULT_FROM_EMAIL as needed).",
+            id="accounts.W001",
+        )
+    ]

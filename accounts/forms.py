@@ -7,7 +7,7 @@ class SignUpForm(UserCreationForm):
     email = forms.EmailField(
         required=False,
         help_text="Optional. Only used to send you a link if you forget your password; "
-                  "without it, a forgotten password cannot be reset.",
+        "without it, a forgotten password cannot be reset.",
     )
 
     class Meta(UserCreationForm.Meta):

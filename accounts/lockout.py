@@ -27,8 +27,9 @@ def lockout_wait(request: HttpRequest, credentials: dict | None = None) -> int:
     cool_off = get_cool_off(request)
     username = get_client_username(request, credentials)
     address = getattr(request, "axes_ip_address", None)
-    last = (AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=address))
-            .aggregate(last=Max("attempt_time"))["last"])
+    last = AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=address)).aggregate(
+        last=Max("attempt_time")
+    )["last"]
     if last is None:
         return math.ceil(cool_off.total_seconds())
     return max(1, math.ceil((last + cool_off - timezone.now()).total_seconds()))
@@ -36,8 +37,10 @@ def lockout_wait(request: HttpRequest, credentials: dict | None = None) -> int:
 
 def lockout_message(wait: int) -> str:
     minutes = math.ceil(wait / 60)
-    return (f"Too many failed log-ins for this account or from this address: try again in {minutes} "
-            f"minute{'s' if minutes != 1 else ''}, or ask the site's staff to lift the lock.")
+    return (
+        f"Too many failed log-ins for this account or from this address: try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}, or ask the site's staff to lift the lock."
+    )
 
 
 def lockout_json(request: HttpRequest, credentials: dict | None = None) -> JsonResponse:
@@ -47,8 +50,9 @@ def lockout_json(request: HttpRequest, credentials: dict | None = None) -> JsonR
     return response
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the answer to a log-in refused for a lock-out."""
     if request.path.startswith("/api/"):
         return lockout_json(request, credentials)

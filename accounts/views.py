@@ -39,8 +39,10 @@ class SignUpView(CreateView):
         if not throttle.allow_request(self.request, self):
             wait = max(1, math.ceil(throttle.wait()))
             minutes = math.ceil(wait / 60)
-            message = (f"Too many accounts have been made from your address: try again in {minutes} "
-                       f"minute{'s' if minutes != 1 else ''}.")
+            message = (
+                f"Too many accounts have been made from your address: try again in {minutes} "
+                f"minute{'s' if minutes != 1 else ''}."
+            )
             response = render(self.request, "registration/signup_limited.html", {"message": message}, status=429)
             response["Retry-After"] = str(wait)
             return response
@@ -92,10 +94,15 @@ class TokenChangeView(LoginRequiredMixin, View):
         had_token = Token.objects.filter(user=signed_in(request)).exists()
         if self.action == "regenerate":
             token_regenerate(user=signed_in(request))
-            messages.success(request, "New token created; the old one no longer works." if had_token
-                             else "Token created.")
+            messages.success(
+                request, "New token created; the old one no longer works." if had_token else "Token created."
+            )
         else:
             token_revoke(user=signed_in(request))
-            messages.success(request, "Token revoked; programs using it can no longer sign in." if had_token
-                             else "You have no token to revoke.")
+            messages.success(
+                request,
+                "Token revoked; programs using it can no longer sign in."
+                if had_token
+                else "You have no token to revoke.",
+            )
         return redirect("token")

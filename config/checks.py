@@ -21,8 +21,10 @@ def missing_static_manifest() -> str | None:
     name = storage.manifest_name
     if settings.DEBUG or not name or (storage.manifest_storage or storage).exists(name):
         return None
-    return (f"no static manifest ({name}) in {settings.STATIC_ROOT}: run `python manage.py collectstatic` "
-            "(make serve does) before starting the web server, or set DJANGO_STATIC_ROOT to where it ran")
+    return (
+        f"no static manifest ({name}) in {settings.STATIC_ROOT}: run `python manage.py collectstatic` "
+        "(make serve does) before starting the web server, or set DJANGO_STATIC_ROOT to where it ran"
+    )
 
 
 def check_web_start_up() -> None:

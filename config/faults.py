@@ -37,8 +37,11 @@ def unavailable_json() -> JsonResponse:
 
 
 def unavailable_page() -> HttpResponse:
-    return HttpResponse(render_to_string("503.html", {"retry_seconds": RETRY_SECONDS}), status=503,
-                        headers={"Retry-After": str(RETRY_SECONDS)})
+    return HttpResponse(
+        render_to_string("503.html", {"retry_seconds": RETRY_SECONDS}),
+        status=503,
+        headers={"Retry-After": str(RETRY_SECONDS)},
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

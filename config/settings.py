@@ -36,8 +36,10 @@ def _secret_key(debug: bool) -> str:
     if key:
         return key
     if not debug:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set: with DJANGO_DEBUG off, set it to a long random "
-                                   "string, the same on every app server (make serve passes one from .secret_key)")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set: with DJANGO_DEBUG off, set it to a long random "
+            "string, the same on every app server (make serve passes one from .secret_key)"
+        )
     # Development: one random key per checkout, kept out of git, so sessions
     # survive restarts and nothing secret is ever committed.
     path = BASE_DIR / ".secret_key"
@@ -133,11 +135,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # pytest-django's live server shares among all its threads (their transactions would
     # interleave); concurrent requests need connections of their own. Random, so that no
     # run ever meets another's leftover -wal file.
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(),
-                                                         f"digits-test-{secrets.token_hex(8)}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"digits-test-{secrets.token_hex(8)}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------
+
 
 # Rate-limit counts live in throttles.ThrottleCount or Redis (recognizer/api/throttling.py),
 # and lock-outs in axes' tables: nothing the workers must share is in Django's cache any
@@ -147,9 +151,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def cache_settings(redis_url: str) -> dict:
     if not redis_url:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
-                        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25,
-                                    "retry": Retry(NoBackoff(), 0)}}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 0)},
+        }
+    }
 
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -213,8 +221,9 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    _without_host = [name for name in ("EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS")
-                     if env_str(name, "")]
+    _without_host = [
+        name for name in ("EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS") if env_str(name, "")
+    ]
     if _without_host:
         raise ImproperlyConfigured(f"{', '.join(_without_host)} set without EMAIL_HOST: set EMAIL_HOST too")
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "Digits <noreply@localhost>")
@@ -324,8 +333,10 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 if SECURE_HSTS_PRELOAD and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
-    raise ImproperlyConfigured("DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1: the preload list "
-                               "takes only sites whose HSTS covers their subdomains")
+    raise ImproperlyConfigured(
+        "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1: the preload list "
+        "takes only sites whose HSTS covers their subdomains"
+    )
 # `check --deploy` warns whenever either is off (security.W005, security.W021);
 # off is this site's deliberate default, above.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]

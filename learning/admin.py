@@ -31,8 +31,20 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     change_list_template = "admin/learning/modelversion/change_list.html"
     change_form_template = "admin/learning/modelversion/change_form.html"
-    readonly_fields = ["version", "status", "created_at", "started_by", "committed", "command", "options",
-                       "data", "error", "promoted_at", "promoted_by", "override_reason"]
+    readonly_fields = [
+        "version",
+        "status",
+        "created_at",
+        "started_by",
+        "committed",
+        "command",
+        "options",
+        "data",
+        "error",
+        "promoted_at",
+        "promoted_by",
+        "override_reason",
+    ]
     fields = tuple(readonly_fields)
 
     @admin.display(description="MNIST test")
@@ -94,15 +106,23 @@ class ModelVersionAdmin(admin.ModelAdmin):
             version = model_version_queue(by=signed_in(request), **form.cleaned_data)
             messages.success(request, f"Queued {version.version}: a worker trains it (python manage.py db_worker).")
             return self._back(version)
-        return render(request, "admin/learning/modelversion/train.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": "Train a new version"})
+        return render(
+            request,
+            "admin/learning/modelversion/train.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": "Train a new version",
+            },
+        )
 
     def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         self._check(request)
         version = model_version_cancel(version=get_object_or_404(ModelVersion, pk=pk))
-        messages.info(request, "Cancelled." if version.status == Status.CANCELLED
-                      else "The run stops after its current epoch.")
+        messages.info(
+            request, "Cancelled." if version.status == Status.CANCELLED else "The run stops after its current epoch."
+        )
         return self._back(version)
 
     def promote_view(self, request: HttpRequest, pk: int) -> HttpResponse:

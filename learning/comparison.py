@@ -64,5 +64,6 @@ def class_bars(version: ModelVersion, lowest: float = 0.9) -> list[ClassBars]:
         return round(max(0.0, (value - lowest) / (1 - lowest)) * 100, 2)
 
     digits = [d for d in sorted(ours) if d in theirs]
-    return [ClassBars(d, ours[d], theirs[d], width(ours[d]), width(theirs[d]), top=i * ROW)
-            for i, d in enumerate(digits)]
+    return [
+        ClassBars(d, ours[d], theirs[d], width(ours[d]), width(theirs[d]), top=i * ROW) for i, d in enumerate(digits)
+    ]

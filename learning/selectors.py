@@ -28,8 +28,12 @@ def model_version_committed() -> ModelVersion:
     try:
         with transaction.atomic():
             return ModelVersion.objects.create(
-                version=card["version"], committed=True, card=card, command=card.get("training_command", ""),
-                status=ModelVersion.Status.READY if Serving.objects.exists() else ModelVersion.Status.SERVING)
+                version=card["version"],
+                committed=True,
+                card=card,
+                command=card.get("training_command", ""),
+                status=ModelVersion.Status.READY if Serving.objects.exists() else ModelVersion.Status.SERVING,
+            )
     except IntegrityError:  # another process recorded it first
         return ModelVersion.objects.get(version=card["version"])
 
@@ -55,20 +59,27 @@ def serving_version_name() -> str | None:
 
 
 def model_version_training() -> ModelVersion | None:
-    return ModelVersion.objects.filter(status__in=[ModelVersion.Status.TRAINING,
-                                                   ModelVersion.Status.EVALUATING]).first()
+    return ModelVersion.objects.filter(
+        status__in=[ModelVersion.Status.TRAINING, ModelVersion.Status.EVALUATING]
+    ).first()
 
 
 # --- Staff review and the dashboard -------------------------------------------------
+
 
 def review_queue(*, skipped: Sequence[int] = ()) -> QuerySet[Prediction]:
     """Readings worth a look, the most useful first: answered by their owner (a correction or "not a
     digit" to confirm), read anyway past a refusal, then not sure; oldest first within each."""
     worth = Q(correct_label__isnull=False) | Q(marked_not_a_digit=True) | Q(forced=True) | Q(uncertain=True)
-    rank = Case(When(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True), then=0),
-                When(forced=True, then=1), default=2)
-    return (Prediction.objects.filter(worth, reviewed=False).exclude(pk__in=list(skipped))
-            .annotate(rank=rank).order_by("rank", "created_at", "id"))
+    rank = Case(
+        When(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True), then=0), When(forced=True, then=1), default=2
+    )
+    return (
+        Prediction.objects.filter(worth, reviewed=False)
+        .exclude(pk__in=list(skipped))
+        .annotate(rank=rank)
+        .order_by("rank", "created_at", "id")
+    )
 
 
 class DayCount(TypedDict):
@@ -80,25 +91,41 @@ class DayCount(TypedDict):
 def readings_per_day(*, days: int = 30) -> list[DayCount]:
     """[{day, readings, corrected}] for the last ``days`` days with readings, oldest first."""
     since = timezone.now() - dt.timedelta(days=days)
-    return list(Prediction.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
-                .values("day").annotate(readings=Count("id"), corrected=Count("id", filter=ANSWER_QUERIES[
-                    Answer.CORRECTED] | ANSWER_QUERIES[Answer.NOT_A_DIGIT])).order_by("day"))
+    return list(
+        Prediction.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(
+            readings=Count("id"),
+            corrected=Count("id", filter=ANSWER_QUERIES[Answer.CORRECTED] | ANSWER_QUERIES[Answer.NOT_A_DIGIT]),
+        )
+        .order_by("day")
+    )
 
 
 def accuracy_by_version() -> list[dict]:
     """For each model version, of the readings people answered: how many, and the share it read right."""
     answered = ~ANSWER_QUERIES[Answer.UNANSWERED]
-    rows = (Prediction.objects.filter(answered).values("model_version")
-            .annotate(answered=Count("id"), right=Count("id", filter=ANSWER_QUERIES[Answer.CONFIRMED]),
-                      first=Min("created_at"), last=Max("created_at")).order_by("first"))
+    rows = (
+        Prediction.objects.filter(answered)
+        .values("model_version")
+        .annotate(
+            answered=Count("id"),
+            right=Count("id", filter=ANSWER_QUERIES[Answer.CONFIRMED]),
+            first=Min("created_at"),
+            last=Max("created_at"),
+        )
+        .order_by("first")
+    )
     return [{**r, "accuracy": r["right"] / r["answered"]} for r in rows]
 
 
 def corrected_digits_confusion() -> list[list[int]]:
     """10x10 counts of one-digit readings that carry an answer: rows what was read, columns the answer."""
     matrix = [[0] * 10 for _ in range(10)]
-    answered = (Prediction.objects.filter(multi=False, correct_label__regex=r"^[0-9]$")
-                .values_list("digit", "correct_label"))
+    answered = Prediction.objects.filter(multi=False, correct_label__regex=r"^[0-9]$").values_list(
+        "digit", "correct_label"
+    )
     for read_as, label in answered:
         if read_as is not None and label is not None:  # the label is one digit: never None here
             matrix[read_as][int(label)] += 1

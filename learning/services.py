@@ -27,8 +27,9 @@ class GateRefused(ValidationError):
     """The candidate is worse than the version in service on some test, by more than the margin."""
 
     def __init__(self, failures: list[str]):
-        super().__init__("Promotion refused: " + "; ".join(failures) +
-                         ". A superuser may promote it anyway with a written reason.")
+        super().__init__(
+            "Promotion refused: " + "; ".join(failures) + ". A superuser may promote it anyway with a written reason."
+        )
         self.failures = failures
 
 
@@ -82,21 +83,24 @@ def _serve(*, version: ModelVersion, by: User | None) -> ModelVersion:
     ModelVersion.objects.filter(pk=old.pk).update(status=Status.RETIRED)
     version.status = Status.SERVING
     version.save(update_fields=["status"])
-    Serving.objects.update_or_create(pk=1, defaults={"version": version, "previous": old,
-                                                     "changed_at": timezone.now(), "changed_by": by})
+    Serving.objects.update_or_create(
+        pk=1, defaults={"version": version, "previous": old, "changed_at": timezone.now(), "changed_by": by}
+    )
     return version
 
 
-def model_version_promote(*, version: ModelVersion, by: User | None, force: bool = False,
-                          reason: str = "") -> ModelVersion:
+def model_version_promote(
+    *, version: ModelVersion, by: User | None, force: bool = False, reason: str = ""
+) -> ModelVersion:
     """Put ``version`` in service, if the gate lets it; ``force`` with a reason overrides the gate.
 
     ``by`` None is the operator at the command line; through the site only a
     superuser may force.
     """
     if version.status not in (Status.READY, Status.RETIRED, Status.SERVING):
-        raise ValidationError(f"{version.version} is {version.get_status_display().lower()}: only a ready "
-                              "version can serve.")
+        raise ValidationError(
+            f"{version.version} is {version.get_status_display().lower()}: only a ready version can serve."
+        )
     failures = [] if version.committed else gate_failures(version=version)
     if failures and not force:
         raise GateRefused(failures)
@@ -123,8 +127,9 @@ def model_version_rollback(*, by: User | None) -> ModelVersion:
 
 
 @transaction.atomic
-def reading_review(*, prediction: Prediction, reviewer: User, label: str | None = None,
-                   not_a_digit: bool = False) -> Prediction:
+def reading_review(
+    *, prediction: Prediction, reviewer: User, label: str | None = None, not_a_digit: bool = False
+) -> Prediction:
     """A reviewer's answer from the review queue: the digits it shows, or no digit; reviewed either way."""
     if not_a_digit:
         recognizer_services.prediction_mark_not_digit(prediction=prediction)

@@ -45,8 +45,9 @@ def held_back(prediction_id: int) -> bool:
     return int.from_bytes(digest[:4], "big") < HELD_BACK_SHARE * 2**32
 
 
-def model_version_queue(*, by: User | None, epochs: int, limit: int | None = None,
-                        corrections: bool = True) -> ModelVersion:
+def model_version_queue(
+    *, by: User | None, epochs: int, limit: int | None = None, corrections: bool = True
+) -> ModelVersion:
     """A new version, queued for a worker to train."""
     from learning.tasks import model_version_train
 
@@ -54,8 +55,10 @@ def model_version_queue(*, by: User | None, epochs: int, limit: int | None = Non
         raise ValueError("epochs must be at least 1")
     now = timezone.now()
     version = ModelVersion.objects.create(
-        version=f"digits-{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}", started_by=by,
-        options={"epochs": epochs, "limit": limit, "corrections": corrections})
+        version=f"digits-{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}",
+        started_by=by,
+        options={"epochs": epochs, "limit": limit, "corrections": corrections},
+    )
     transaction.on_commit(lambda: model_version_train.enqueue(version.pk))
     return version
 
@@ -78,8 +81,11 @@ def _claim(pk: int) -> bool:
     """This run starts training, unless another one is training (then it waits its turn)."""
     try:
         with transaction.atomic():
-            return bool(ModelVersion.objects.filter(pk=pk, status=Status.QUEUED, running__isnull=True)
-                        .update(status=Status.TRAINING, running=True))
+            return bool(
+                ModelVersion.objects.filter(pk=pk, status=Status.QUEUED, running__isnull=True).update(
+                    status=Status.TRAINING, running=True
+                )
+            )
     except IntegrityError:  # another version holds running=True
         return False
 
@@ -141,18 +147,37 @@ def _train(version: ModelVersion, folder: Path):
     limit = options.get("limit")
     handwriting = None
     if handwriting_root.is_dir() and not limit:
-        handwriting = train.handwriting_sets(handwriting_root, quick=False, cache=Path(settings.LEARNING_CACHE),
-                                             log=log)
-    command = (f"train_model --queue --epochs {options['epochs']}" + (f" --limit {limit}" if limit else "")
-               + ("" if options.get("corrections") else " --no-corrections"))
+        handwriting = train.handwriting_sets(
+            handwriting_root, quick=False, cache=Path(settings.LEARNING_CACHE), log=log
+        )
+    command = (
+        f"train_model --queue --epochs {options['epochs']}"
+        + (f" --limit {limit}" if limit else "")
+        + ("" if options.get("corrections") else " --no-corrections")
+    )
     ModelVersion.objects.filter(pk=version.pk).update(
-        command=command, data={"mnist": data.sha256, "other_sets": handwriting is not None,
-                               "corrections": len(extra.y) if extra is not None else 0,
-                               "held_back_corrections": len(held.y) if held is not None else 0})
-    card = train.train(data, out_dir=folder, epochs=options["epochs"], limit=limit, extra=extra,
-                       handwriting=handwriting, width=settings.LEARNING_WIDTH, command=command, log=log,
-                       version=version.version, progress=progress,
-                       validation_size=min(train.VALIDATION_SIZE, (limit or 10**9) // 5))
+        command=command,
+        data={
+            "mnist": data.sha256,
+            "other_sets": handwriting is not None,
+            "corrections": len(extra.y) if extra is not None else 0,
+            "held_back_corrections": len(held.y) if held is not None else 0,
+        },
+    )
+    card = train.train(
+        data,
+        out_dir=folder,
+        epochs=options["epochs"],
+        limit=limit,
+        extra=extra,
+        handwriting=handwriting,
+        width=settings.LEARNING_WIDTH,
+        command=command,
+        log=log,
+        version=version.version,
+        progress=progress,
+        validation_size=min(train.VALIDATION_SIZE, (limit or 10**9) // 5),
+    )
     return card, held
 
 
@@ -175,12 +200,21 @@ def _evaluate(version: ModelVersion, corrections) -> None:
     data = load_mnist(settings.LEARNING_MNIST)
     limit = version.options.get("limit")
     root = Path(settings.LEARNING_HANDWRITING)
-    kwargs = {"mnist": data, "limit": limit, "corrections": corrections,
-              "handwriting_root": root if root.is_dir() else None}
+    kwargs = {
+        "mnist": data,
+        "limit": limit,
+        "corrections": corrections,
+        "handwriting_root": root if root.is_dir() else None,
+    }
     version.refresh_from_db()
     ours_dir, theirs_dir = model_directory(version), model_directory(serving)
     ours = {**gate.figures(load_model(ours_dir), **kwargs), "resident_mb": gate.resident_mb(ours_dir)}
     theirs = {**gate.figures(load_model(theirs_dir), **kwargs), "resident_mb": gate.resident_mb(theirs_dir)}
-    version.evaluation = {"serving_version": serving.version, "limit": limit, "candidate": ours,
-                          "serving": theirs, "evaluated_at": timezone.now().isoformat()}
+    version.evaluation = {
+        "serving_version": serving.version,
+        "limit": limit,
+        "candidate": ours,
+        "serving": theirs,
+        "evaluated_at": timezone.now().isoformat(),
+    }
     version.save(update_fields=["evaluation"])

@@ -53,8 +53,9 @@ def review(request: HttpRequest) -> HttpResponse:
         form = CorrectionForm(request.POST)
         if form.is_valid():
             try:
-                reading_review(prediction=prediction, reviewer=signed_in(request),
-                               label=form.cleaned_data["correct_label"])
+                reading_review(
+                    prediction=prediction, reviewer=signed_in(request), label=form.cleaned_data["correct_label"]
+                )
             except ValidationError as exc:
                 form.add_error("correct_label", exc)
             else:
@@ -69,10 +70,15 @@ def review(request: HttpRequest) -> HttpResponse:
     return _review_page(request, next_one, CorrectionForm(initial=initial))
 
 
-def _review_page(request: HttpRequest, prediction: Prediction | None, form: CorrectionForm,
-                 status: int = 200) -> HttpResponse:
-    context: dict[str, object] = {"prediction": prediction, "form": form, "left": review_queue(
-        skipped=request.session.get(SKIPPED, [])).count(), "skipped": len(request.session.get(SKIPPED, []))}
+def _review_page(
+    request: HttpRequest, prediction: Prediction | None, form: CorrectionForm, status: int = 200
+) -> HttpResponse:
+    context: dict[str, object] = {
+        "prediction": prediction,
+        "form": form,
+        "left": review_queue(skipped=request.session.get(SKIPPED, [])).count(),
+        "skipped": len(request.session.get(SKIPPED, [])),
+    }
     form.fields["correct_label"].widget.attrs["autofocus"] = True  # type, Enter: keyboard only
     if prediction is not None:
         context.update(digits=digit_views(prediction), lines=line_views(prediction), marks=mark_views(prediction))
@@ -116,27 +122,49 @@ def _day_bars(days: list[DayCount]) -> list[DayBar]:
     for i, d in enumerate(days):
         height = round(CHART_HEIGHT * d["readings"] / most, 1)
         corrected = round(CHART_HEIGHT * d["corrected"] / most, 1)
-        bars.append(DayBar(day=f"{d['day']:%b %d}", readings=d["readings"], corrected=d["corrected"],
-                           x=i * (BAR_WIDTH + 4), y=CHART_HEIGHT - height, height=height,
-                           corrected_y=CHART_HEIGHT - corrected, corrected_height=corrected))
+        bars.append(
+            DayBar(
+                day=f"{d['day']:%b %d}",
+                readings=d["readings"],
+                corrected=d["corrected"],
+                x=i * (BAR_WIDTH + 4),
+                y=CHART_HEIGHT - height,
+                height=height,
+                corrected_y=CHART_HEIGHT - corrected,
+                corrected_height=corrected,
+            )
+        )
     return bars
 
 
 def _cells(matrix: list[list[int]]) -> list[Cell]:
     largest = max([n for row in matrix for n in row], default=0) or 1
-    return [Cell(read_as=r, answer=a, n=n, x=(a + 1) * CELL, y=(r + 1) * CELL, opacity=round(n / largest, 2))
-            for r, row in enumerate(matrix) for a, n in enumerate(row)]
+    return [
+        Cell(read_as=r, answer=a, n=n, x=(a + 1) * CELL, y=(r + 1) * CELL, opacity=round(n / largest, 2))
+        for r, row in enumerate(matrix)
+        for a, n in enumerate(row)
+    ]
 
 
 @staff_member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     days = readings_per_day()
     bars = _day_bars(days)
-    return _page(request, "admin/learning/dashboard.html", "Readings and corrections", {
-        "bars": bars, "bar_width": BAR_WIDTH, "chart_width": max(len(bars), 1) * (BAR_WIDTH + 4),
-        "chart_height": CHART_HEIGHT, "total": sum(d["readings"] for d in days),
-        "corrected": sum(d["corrected"] for d in days),
-        "versions": [{**v, "accuracy_shown": f"{v['accuracy']:.1%}"} for v in accuracy_by_version()],
-        "cells": _cells(corrected_digits_confusion()), "cell": CELL, "matrix_side": 11 * CELL,
-        "labels": [(d, (d + 1) * CELL) for d in range(10)],
-    })
+    return _page(
+        request,
+        "admin/learning/dashboard.html",
+        "Readings and corrections",
+        {
+            "bars": bars,
+            "bar_width": BAR_WIDTH,
+            "chart_width": max(len(bars), 1) * (BAR_WIDTH + 4),
+            "chart_height": CHART_HEIGHT,
+            "total": sum(d["readings"] for d in days),
+            "corrected": sum(d["corrected"] for d in days),
+            "versions": [{**v, "accuracy_shown": f"{v['accuracy']:.1%}"} for v in accuracy_by_version()],
+            "cells": _cells(corrected_digits_confusion()),
+            "cell": CELL,
+            "matrix_side": 11 * CELL,
+            "labels": [(d, (d + 1) * CELL) for d in range(10)],
+        },
+    )

@@ -12,8 +12,13 @@ import numpy as np
 _KERNEL = np.ones((2, 2), np.uint8)
 
 
-def random_affine(rng: np.random.Generator, max_rotation: float = 12.0, zoom: float = 0.12,
-                  max_shear: float = 0.25, max_shift: float = 2.5) -> np.ndarray:
+def random_affine(
+    rng: np.random.Generator,
+    max_rotation: float = 12.0,
+    zoom: float = 0.12,
+    max_shear: float = 0.25,
+    max_shift: float = 2.5,
+) -> np.ndarray:
     """A 2x3 matrix about the image centre: rotation, zoom, shear, then shift."""
     angle = np.deg2rad(rng.uniform(-max_rotation, max_rotation))
     scale = rng.uniform(1 - zoom, 1 + zoom)
@@ -30,8 +35,9 @@ def augment_batch(images: np.ndarray, rng: np.random.Generator, thickness_p: flo
     out = np.empty_like(images)
     strokes = rng.uniform(size=len(images))
     for i, image in enumerate(images):
-        warped = cv2.warpAffine(image, random_affine(rng), (28, 28), flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        warped = cv2.warpAffine(
+            image, random_affine(rng), (28, 28), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+        )
         if strokes[i] < thickness_p / 2:
             warped = cv2.erode(warped, _KERNEL)
         elif strokes[i] < thickness_p:

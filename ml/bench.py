@@ -91,8 +91,7 @@ def speed(model: DigitModel, load_seconds: float) -> list[Row]:
     eight = np.zeros((8, 28, 28), np.float32)
     canvases = [s.data for s in synth.samples("canvas", 20, seed=SEED)]
     return [
-        Row("model load (fresh process: import, load, warm-up)", f"{load_seconds:.2f} s", "< 2 s",
-            load_seconds < 2),
+        Row("model load (fresh process: import, load, warm-up)", f"{load_seconds:.2f} s", "< 2 s", load_seconds < 2),
         _speed_row("model call, 1 digit", lambda: model.predict(one), 1),
         _speed_row("model call, batch of 8", lambda: model.predict(eight), 2),
         _speed_row("read(), 280x280 canvas PNG", _reads(canvases, False, model), 5),
@@ -109,22 +108,44 @@ def accuracy(model: DigitModel, data: Path) -> list[Row]:
 
         mnist = load_mnist(data)
         result = evaluate_model(model.predict, mnist.x_test, mnist.y_test)
-        rows.append(Row(f"MNIST test accuracy, the model alone ({len(mnist.y_test)} images; "
-                        "not-a-digit counts as wrong)", f"{result.accuracy:.2%}", ">= 99.6%",
-                        result.accuracy >= 0.996))
+        rows.append(
+            Row(
+                f"MNIST test accuracy, the model alone ({len(mnist.y_test)} images; not-a-digit counts as wrong)",
+                f"{result.accuracy:.2%}",
+                ">= 99.6%",
+                result.accuracy >= 0.996,
+            )
+        )
         piped, refused = measure.mnist_through_pipeline(model, mnist.x_test, mnist.y_test)
-        rows.append(Row(f"MNIST test accuracy, each digit sent as a PNG through read() ({refused} refused)",
-                        f"{piped:.2%}", ">= 99.6%", piped >= 0.996))
+        rows.append(
+            Row(
+                f"MNIST test accuracy, each digit sent as a PNG through read() ({refused} refused)",
+                f"{piped:.2%}",
+                ">= 99.6%",
+                piped >= 0.996,
+            )
+        )
     else:
         print(f"note: no MNIST at {data}, MNIST accuracy skipped (--data)")
-    names = {"canvas": "canvas single digits", "paper": "paper photo single digits", "line": "whole numbers (lines)",
-             "page": "pages of 2-3 lines", "touching": "numbers with touching digits",
-             "marks": "numbers with marks between groups"}
+    names = {
+        "canvas": "canvas single digits",
+        "paper": "paper photo single digits",
+        "line": "whole numbers (lines)",
+        "page": "pages of 2-3 lines",
+        "touching": "numbers with touching digits",
+        "marks": "numbers with marks between groups",
+    }
     targets = {"canvas": 0.98, "paper": 0.98, "line": 0.95, "page": 0.80, "touching": 0.70, "marks": 0.75}
     for kind, count in ACCURACY_SAMPLES.items():
         score, misses = _accuracy(model, kind, count)
-        rows.append(Row(f"read() accuracy, {names[kind]} ({count})", f"{score:.1%}", f">= {targets[kind]:.0%}",
-                        score >= targets[kind]))
+        rows.append(
+            Row(
+                f"read() accuracy, {names[kind]} ({count})",
+                f"{score:.1%}",
+                f">= {targets[kind]:.0%}",
+                score >= targets[kind],
+            )
+        )
         if misses:
             print(f"misread {kind} (label->read): {' '.join(misses[:25])}{' ...' if len(misses) > 25 else ''}")
     return rows
@@ -140,12 +161,18 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description="Benchmark the served model and the reading pipeline.")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS_DIR, help="folder with model_card.json")
-    parser.add_argument("--data", type=Path, default=Path("../shared/datasets/mnist"),
-                        help="folder of MNIST IDX files (skipped if absent)")
-    parser.add_argument("--handwriting", type=Path, default=DEFAULT_ROOT,
-                        help="folder of the other writers' sets (skipped if absent)")
-    parser.add_argument("--figures", type=Path, default=Path("docs/bench"),
-                        help="where the confusion matrix and reliability diagram go")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path("../shared/datasets/mnist"),
+        help="folder of MNIST IDX files (skipped if absent)",
+    )
+    parser.add_argument(
+        "--handwriting", type=Path, default=DEFAULT_ROOT, help="folder of the other writers' sets (skipped if absent)"
+    )
+    parser.add_argument(
+        "--figures", type=Path, default=Path("docs/bench"), help="where the confusion matrix and reliability diagram go"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     model = load_model(args.artifacts)
@@ -153,13 +180,17 @@ def main(argv: list[str] | None = None) -> list[Row]:
     rss = _rss_mb()
     rows.append(Row("resident memory, model loaded", f"{rss:.0f} MB", "<= 300 MB", rss <= 300))
     rows += accuracy(model, args.data)
-    print(f"model {model.version} from {args.artifacts}: temperature {model.temperature:.3f}, "
-          f"uncertain below {model.uncertain_below:.3f}, not a digit at {model.refuse_at:.3f}\n")
+    print(
+        f"model {model.version} from {args.artifacts}: temperature {model.temperature:.3f}, "
+        f"uncertain below {model.uncertain_below:.3f}, not a digit at {model.refuse_at:.3f}\n"
+    )
     print(table(rows))
     if args.handwriting.exists():
         answers = measure.answers(model, args.handwriting)
-        print(f"\nHeld-out writers, fonts and shapes (ml.handwriting test split), each read by read() "
-              f"as a PNG, {measure.RENDERS} renders of each pen trajectory:\n")
+        print(
+            f"\nHeld-out writers, fonts and shapes (ml.handwriting test split), each read by read() "
+            f"as a PNG, {measure.RENDERS} renders of each pen trajectory:\n"
+        )
         print(measure.table(measure.by_source(answers)))
         for path in measure.figures_written(answers, args.figures):
             print(f"wrote {path}")

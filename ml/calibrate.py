@@ -31,6 +31,7 @@ ECE_BINS = 15
 
 def fit_temperature(raw: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that minimises the negative log-likelihood of the labels."""
+
     def nll(t: float) -> float:
         p = calibrate(raw, t)
         return float(-np.mean(np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-30))))
@@ -101,8 +102,11 @@ def reliability(confidence: np.ndarray, right: np.ndarray, bins: int = ECE_BINS)
     """(mean confidence, share right, count) per non-empty bin: the reliability diagram's points."""
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
-    return [(float(confidence[which == b].mean()), float(right[which == b].mean()), int((which == b).sum()))
-            for b in range(bins) if (which == b).any()]
+    return [
+        (float(confidence[which == b].mean()), float(right[which == b].mean()), int((which == b).sum()))
+        for b in range(bins)
+        if (which == b).any()
+    ]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,9 @@ def fit(raw: np.ndarray, labels: np.ndarray) -> Calibration:
     flagged = seen.confidence < uncertain_below
     before = judge(calibrate(raw, 1.0))
     figures = {
-        "pictures": len(labels), "digits": int(is_digit.sum()), "non_digits": int((~is_digit).sum()),
+        "pictures": len(labels),
+        "digits": int(is_digit.sum()),
+        "non_digits": int((~is_digit).sum()),
         "digits_refused": float((seen.not_digit[is_digit] >= refuse_at).mean()) if is_digit.any() else None,
         "non_digits_refused": float((seen.not_digit[~is_digit] >= refuse_at).mean()) if (~is_digit).any() else None,
         "right_flagged": float(flagged[accepted & right].mean()) if (accepted & right).any() else None,
@@ -134,8 +140,7 @@ def fit(raw: np.ndarray, labels: np.ndarray) -> Calibration:
         "ece_before": expected_calibration_error(before.confidence[is_digit], (before.digit == labels)[is_digit]),
         "ece_after": expected_calibration_error(seen.confidence[is_digit], right[is_digit]),
     }
-    return Calibration(temperature=temperature, uncertain_below=uncertain_below, refuse_at=refuse_at,
-                       figures=figures)
+    return Calibration(temperature=temperature, uncertain_below=uncertain_below, refuse_at=refuse_at, figures=figures)
 
 
 def recalibrate(artifacts: Path, root: Path, cache: Path | None) -> dict:

@@ -125,7 +125,9 @@ def load_extra(path: str | Path) -> Extra:
 def _load_keras() -> Mnist:  # pragma: no cover - needs the internet
     import keras
 
-    path = Path(keras.utils.get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"))
+    path = Path(
+        keras.utils.get_file("mnist.npz", "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz")
+    )
     return _load_npz(path)
 
 

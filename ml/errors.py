@@ -30,5 +30,4 @@ class NoDigitFound(ImageError):
 
 
 class NotADigit(ImageError):
-    message = ("That doesn't look like a digit: draw or send one digit (0-9), or a number. "
-               "If it is one, read it anyway.")
+    message = "That doesn't look like a digit: draw or send one digit (0-9), or a number. If it is one, read it anyway."

@@ -15,9 +15,12 @@ class Report:
     confusion: np.ndarray  # rows: true digit, columns: predicted digit (an 11th: "not a digit")
 
     def format(self) -> str:
-        lines = [f"accuracy: {self.accuracy:.4%} on {int(self.confusion.sum())} images", "",
-                 "confusion matrix (rows: true, columns: predicted; x: not a digit)",
-                 "     " + "".join(f"{d:>6}" for d in [*range(10), "x"][:self.confusion.shape[1]])]
+        lines = [
+            f"accuracy: {self.accuracy:.4%} on {int(self.confusion.sum())} images",
+            "",
+            "confusion matrix (rows: true, columns: predicted; x: not a digit)",
+            "     " + "".join(f"{d:>6}" for d in [*range(10), "x"][: self.confusion.shape[1]]),
+        ]
         for d, row in enumerate(self.confusion):
             lines.append(f"{d:>3}  " + "".join(f"{v:>6}" for v in row) + f"   {self.per_class[str(d)]:.2%}")
         return "\n".join(lines)
@@ -34,8 +37,10 @@ def report(y_true: np.ndarray, y_pred: np.ndarray) -> Report:
 
 def evaluate_model(predict, images: np.ndarray, labels: np.ndarray, batch_size: int = 512) -> Report:
     """Evaluate any ``predict((n, 28, 28) float32) -> (n, 10 or 11)`` callable on uint8 images."""
-    preds = [np.argmax(predict(images[i:i + batch_size].astype(np.float32) / 255.0), axis=1)
-             for i in range(0, len(images), batch_size)]
+    preds = [
+        np.argmax(predict(images[i : i + batch_size].astype(np.float32) / 255.0), axis=1)
+        for i in range(0, len(images), batch_size)
+    ]
     return report(labels, np.concatenate(preds))
 
 

@@ -26,8 +26,14 @@ from ml.synth import digits_png
 CANVAS_CALLS = 60
 
 
-def figures(model: DigitModel, *, mnist: Mnist, limit: int | None = None, handwriting_root: Path | None = None,
-            corrections: Extra | None = None) -> dict:
+def figures(
+    model: DigitModel,
+    *,
+    mnist: Mnist,
+    limit: int | None = None,
+    handwriting_root: Path | None = None,
+    corrections: Extra | None = None,
+) -> dict:
     """Each figure of the gate for ``model``; a figure with no data to measure it on is None.
 
     ``limit`` takes the first so many of each test set: a quick comparison, the
@@ -38,7 +44,10 @@ def figures(model: DigitModel, *, mnist: Mnist, limit: int | None = None, handwr
     out: dict = {
         "mnist_accuracy": float(np.mean(predicted == y)),
         "mnist_per_class": {str(d): float(np.mean(predicted[y == d] == d)) for d in range(10) if np.any(y == d)},
-        "heldout_accuracy": None, "non_digits_refused": None, "ece": None, "corrections_accuracy": None,
+        "heldout_accuracy": None,
+        "non_digits_refused": None,
+        "ece": None,
+        "corrections_accuracy": None,
         "canvas_p50_ms": _canvas_p50_ms(model),
     }
     if handwriting_root is not None and handwriting_root.is_dir():
@@ -68,8 +77,14 @@ print(json.dumps(rss / 1024))
 def resident_mb(artifacts_dir: Path) -> float:
     """The memory of one serving process with this model loaded and one reading made (MB, resident)."""
     root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, "-c", _RESIDENT, str(artifacts_dir)], cwd=root, capture_output=True,
-                            text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _RESIDENT, str(artifacts_dir)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return float(json.loads(result.stdout.strip().splitlines()[-1]))
 
 

@@ -78,9 +78,12 @@ def _trajectories(sample: list) -> Strokes:
 def uji(root: Path, split: str) -> list[Item]:
     """UJI Pen Characters: 60 writers, two samples of each digit; writer = index // 2."""
     raw = json.loads((root / "uji_pen" / "ujipenchars2.json").read_text())["rawData"]
-    return [Item(label=int(label), source="uji", strokes=_trajectories(sample))
-            for label, samples in raw.items() for i, sample in enumerate(samples)
-            if writer_split(i // 2) == split]
+    return [
+        Item(label=int(label), source="uji", strokes=_trajectories(sample))
+        for label, samples in raw.items()
+        for i, sample in enumerate(samples)
+        if writer_split(i // 2) == split
+    ]
 
 
 def ipad(root: Path, split: str) -> list[Item]:
@@ -95,9 +98,13 @@ def ipad(root: Path, split: str) -> list[Item]:
         digit = label.isdigit()
         for i, sample in enumerate(samples):
             if (split == "test") if digit else (writer_split(i) == split):
-                items.append(Item(label=int(label) if digit else NOT_A_DIGIT,
-                                  source="ipad digits" if digit else "ipad symbols",
-                                  strokes=_trajectories(sample)))
+                items.append(
+                    Item(
+                        label=int(label) if digit else NOT_A_DIGIT,
+                        source="ipad digits" if digit else "ipad symbols",
+                        strokes=_trajectories(sample),
+                    )
+                )
     return items
 
 
@@ -108,8 +115,9 @@ def usps(root: Path, split: str) -> list[Item]:
         with np.load(root / "usps" / f"zip.{name}.npz") as npz:
             x, y = npz["X"], npz["y"]
         for i, (image, label) in enumerate(zip(x, y, strict=True)):
-            where = ("test" if name == "test"
-                     else "calibration" if _index_split(f"usps{i}") == "calibration" else "train")
+            where = (
+                "test" if name == "test" else "calibration" if _index_split(f"usps{i}") == "calibration" else "train"
+            )
             if where == split:
                 items.append(Item(label=int(label), source="usps", scan=(image + 1) / 2))
     return items
@@ -142,8 +150,13 @@ def semeion(root: Path, split: str) -> list[Item]:
 # Letters and symbols that are no digit; left out: what a person would read as one.
 NOT_DIGITS = "ACDEFGHJKLMNPQRTUVWXYacdefhjkmnprtuvwxy#+*&%@$?!=<>~^()[]{}\\/-_:;,.'\""
 FONTS = {  # OpenCV's Hershey stroke fonts, held out by face
-    "train": (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
-              cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SIMPLEX | cv2.FONT_ITALIC),
+    "train": (
+        cv2.FONT_HERSHEY_SIMPLEX,
+        cv2.FONT_HERSHEY_DUPLEX,
+        cv2.FONT_HERSHEY_COMPLEX,
+        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
+        cv2.FONT_HERSHEY_SIMPLEX | cv2.FONT_ITALIC,
+    ),
     "calibration": (cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_DUPLEX | cv2.FONT_ITALIC),
     "test": (cv2.FONT_HERSHEY_PLAIN, cv2.FONT_HERSHEY_SCRIPT_COMPLEX, cv2.FONT_HERSHEY_COMPLEX | cv2.FONT_ITALIC),
 }
@@ -172,8 +185,10 @@ def _warp(canvas: np.ndarray, rng: np.random.Generator, strength: float) -> np.n
     matrix = cv2.getRotationMatrix2D(centre, rng.uniform(-25, 25) * strength, rng.uniform(0.8, 1.1))
     matrix[0, 1] += rng.uniform(-0.4, 0.4) * strength
     canvas = cv2.warpAffine(canvas, matrix, (CANVAS, CANVAS))
-    field = [cv2.GaussianBlur(rng.uniform(-1, 1, (CANVAS, CANVAS)).astype(np.float32), (0, 0), 25) * 400 * strength
-             for _ in range(2)]
+    field = [
+        cv2.GaussianBlur(rng.uniform(-1, 1, (CANVAS, CANVAS)).astype(np.float32), (0, 0), 25) * 400 * strength
+        for _ in range(2)
+    ]
     grid_x, grid_y = np.meshgrid(np.arange(CANVAS, dtype=np.float32), np.arange(CANVAS, dtype=np.float32))
     return cv2.remap(canvas, grid_x + field[0], grid_y + field[1], cv2.INTER_LINEAR)
 
@@ -184,8 +199,28 @@ def _polyline(points: np.ndarray) -> Strokes:
 
 def _shape(rng: np.random.Generator) -> Strokes:
     """One drawn non-digit: a shape, a scribble, dots, a line, a partial stroke."""
-    kind = rng.choice(["star", "heart", "triangle", "square", "smiley", "scribble", "zigzag", "spiral",
-                       "dot", "dots", "dash", "slash", "cross", "hash", "arrow", "check", "wave", "arc"])
+    kind = rng.choice(
+        [
+            "star",
+            "heart",
+            "triangle",
+            "square",
+            "smiley",
+            "scribble",
+            "zigzag",
+            "spiral",
+            "dot",
+            "dots",
+            "dash",
+            "slash",
+            "cross",
+            "hash",
+            "arrow",
+            "check",
+            "wave",
+            "arc",
+        ]
+    )
     t = np.linspace(0, 2 * np.pi, 60)
     if kind == "star":
         k = rng.choice([5, 6])
@@ -193,16 +228,21 @@ def _shape(rng: np.random.Generator) -> Strokes:
         radii = np.where(np.arange(2 * k + 1) % 2 == 0, 1.0, rng.uniform(0.35, 0.5))
         return _polyline(np.c_[radii * np.cos(angles), radii * np.sin(angles)])
     if kind == "heart":
-        return _polyline(np.c_[16 * np.sin(t) ** 3, -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t)
-                                                       - np.cos(4 * t))])
+        return _polyline(
+            np.c_[16 * np.sin(t) ** 3, -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))]
+        )
     if kind in ("triangle", "square"):
         n = 3 if kind == "triangle" else 4
         angles = np.arange(n + 1) * 2 * np.pi / n + rng.uniform(0, np.pi)
         return _polyline(np.c_[np.cos(angles), np.sin(angles)])
     if kind == "smiley":
         mouth = np.linspace(0.2 * np.pi, 0.8 * np.pi, 20)
-        return [np.c_[np.cos(t), np.sin(t)], np.array([[-0.35, -0.3]]), np.array([[0.35, -0.3]]),
-                np.c_[0.55 * np.cos(mouth), 0.55 * np.sin(mouth)]]
+        return [
+            np.c_[np.cos(t), np.sin(t)],
+            np.array([[-0.35, -0.3]]),
+            np.array([[0.35, -0.3]]),
+            np.c_[0.55 * np.cos(mouth), 0.55 * np.sin(mouth)],
+        ]
     if kind == "scribble":
         steps = rng.normal(0, 1, (int(rng.integers(30, 90)), 2)).cumsum(axis=0)
         return _polyline(cv2.GaussianBlur(steps.astype(np.float32), (1, 5), 0))
@@ -224,8 +264,10 @@ def _shape(rng: np.random.Generator) -> Strokes:
     if kind == "cross":
         return [np.array([[-1, 0], [1, 0]], np.float32), np.array([[0, -1], [0, 1]], np.float32)]
     if kind == "hash":
-        return [np.array(s, np.float32) for s in ([[-1, -0.4], [1, -0.4]], [[-1, 0.4], [1, 0.4]],
-                                                  [[-0.4, -1], [-0.4, 1]], [[0.4, -1], [0.4, 1]])]
+        return [
+            np.array(s, np.float32)
+            for s in ([[-1, -0.4], [1, -0.4]], [[-1, 0.4], [1, 0.4]], [[-0.4, -1], [-0.4, 1]], [[0.4, -1], [0.4, 1]])
+        ]
     if kind == "arrow":
         return [np.array([[-1, 0], [1, 0]], np.float32), np.array([[0.5, -0.5], [1, 0], [0.5, 0.5]], np.float32)]
     if kind == "check":
@@ -252,8 +294,12 @@ def synthetic_non_digits(split: str, count: int) -> Iterator[tuple[np.ndarray, s
     for i in range(count):
         kind = i % 10
         if kind < 5:
-            yield _font_picture(NOT_DIGITS[int(rng.integers(len(NOT_DIGITS)))], fonts[int(rng.integers(len(fonts)))],
-                                rng), "letters and symbols"
+            yield (
+                _font_picture(
+                    NOT_DIGITS[int(rng.integers(len(NOT_DIGITS)))], fonts[int(rng.integers(len(fonts)))], rng
+                ),
+                "letters and symbols",
+            )
         elif kind < 9:
             yield _warp(draw_strokes(_shape(rng), rng), rng, strength=0.4), "shapes and scribbles"
         else:
@@ -292,7 +338,7 @@ def scan_picture(scan: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     side = int(rng.integers(96, 200))
     big = cv2.resize(scan.astype(np.float32), (side, side), interpolation=cv2.INTER_CUBIC)
     canvas = np.zeros((side + 80, side + 80), np.float32)
-    canvas[40:40 + side, 40:40 + side] = np.clip(big, 0, 1)
+    canvas[40 : 40 + side, 40 : 40 + side] = np.clip(big, 0, 1)
     return np.round(canvas * 255).astype(np.uint8)
 
 
@@ -334,8 +380,9 @@ class Images:
         return Images(self.x[keep], self.y[keep], self.source[keep])
 
 
-def build(root: Path, split: str, *, renders: int = 1, scan_renders: int = 1, non_digits: int = 0,
-          seed: int = 0) -> Images:
+def build(
+    root: Path, split: str, *, renders: int = 1, scan_renders: int = 1, non_digits: int = 0, seed: int = 0
+) -> Images:
     """Every sample of a split in the model's form: each trajectory drawn ``renders`` times."""
     rng = np.random.default_rng([seed, SPLITS.index(split)])
     x, y, source = [], [], []

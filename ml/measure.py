@@ -111,7 +111,9 @@ def figures(source: str, group: list[Answer]) -> SetFigures:
     right = [a for a in group if a.right]
     wrong = [a for a in group if not a.right]
     return SetFigures(
-        source, len(group), True,
+        source,
+        len(group),
+        True,
         accuracy=float(np.mean([a.right and not a.refused for a in group])),
         refused=refused,
         refused_as_number=None,
@@ -122,8 +124,10 @@ def figures(source: str, group: list[Answer]) -> SetFigures:
 
 
 def by_source(all_answers: list[Answer]) -> list[SetFigures]:
-    sources = sorted({a.source for a in all_answers},
-                     key=lambda s: (all(a.label == hw.NOT_A_DIGIT for a in all_answers if a.source == s), s))
+    sources = sorted(
+        {a.source for a in all_answers},
+        key=lambda s: (all(a.label == hw.NOT_A_DIGIT for a in all_answers if a.source == s), s),
+    )
     rows = [figures(s, [a for a in all_answers if a.source == s]) for s in sources]
     real = [a for a in all_answers if a.label != hw.NOT_A_DIGIT]
     fake = [a for a in all_answers if a.label == hw.NOT_A_DIGIT]
@@ -135,14 +139,18 @@ def _percent(value: float | None) -> str:
 
 
 def table(rows: list[SetFigures]) -> str:
-    lines = ["| held-out set | pictures | read right | refused | refused, read as a number "
-             "| right ones accepted unflagged | wrong ones flagged or refused | ECE |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| held-out set | pictures | read right | refused | refused, read as a number "
+        "| right ones accepted unflagged | wrong ones flagged or refused | ECE |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in rows:
-        lines.append(f"| {r.source} | {r.pictures} | {_percent(r.accuracy)} | {_percent(r.refused)} | "
-                     f"{_percent(r.refused_as_number)} | "
-                     f"{_percent(r.right_unflagged)} | {_percent(r.wrong_warned)} | "
-                     f"{'' if r.ece is None else f'{r.ece:.3f}'} |")
+        lines.append(
+            f"| {r.source} | {r.pictures} | {_percent(r.accuracy)} | {_percent(r.refused)} | "
+            f"{_percent(r.refused_as_number)} | "
+            f"{_percent(r.right_unflagged)} | {_percent(r.wrong_warned)} | "
+            f"{'' if r.ece is None else f'{r.ece:.3f}'} |"
+        )
     return "\n".join(lines)
 
 
@@ -173,8 +181,9 @@ def confusion_png(all_answers: list[Answer], path: Path) -> None:
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for (i, j), value in np.ndenumerate(counts):
         if value:
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=7,
-                    color="white" if shares[i, j] > 0.5 else "black")
+            ax.text(
+                j, i, str(value), ha="center", va="center", fontsize=7, color="white" if shares[i, j] > 0.5 else "black"
+            )
     ax.set_xticks(range(11), [*names, "refused"], rotation=45)
     ax.set_yticks(range(11), [*names, "not a digit"])
     ax.set_xlabel("answer")
@@ -219,4 +228,3 @@ def figures_written(all_answers: list[Answer], folder: Path) -> list[Path]:
     confusion_png(all_answers, paths[0])
     reliability_png(all_answers, paths[1])
     return paths
-

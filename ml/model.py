@@ -131,8 +131,9 @@ def load_model(artifacts_dir: Path | None = None, threads: int = 1) -> DigitMode
         raise ModelUnavailable("model file missing or unreadable", f"{path}: {exc}") from exc
     digest = hashlib.sha256(data).hexdigest()
     if digest != card["onnx_sha256"]:
-        raise ModelUnavailable("model file does not match its card",
-                               f"{path} has sha256 {digest}, its card says {card['onnx_sha256']}")
+        raise ModelUnavailable(
+            "model file does not match its card", f"{path} has sha256 {digest}, its card says {card['onnx_sha256']}"
+        )
     options = ort.SessionOptions()
     # One thread per call: web workers already run one request per core, and
     # thread hand-offs would cost more than the ~0.2 ms the model needs.

@@ -105,9 +105,15 @@ class Picture:
 
 
 # EXIF orientations and the turn that makes each upright (as ImageOps.exif_transpose turns them).
-_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-            8: Image.Transpose.ROTATE_90}
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _QUARTER_TURNS = (5, 6, 7, 8)
 
 
@@ -134,8 +140,10 @@ def decode(data: bytes) -> Picture:
     width, height = image.size
     limit = MAX_PIXELS_OF.get(image.format or "", MAX_PIXELS)
     if width * height > limit:
-        raise ImageTooLarge(f"This picture is {width}x{height} pixels: please send one of at most "
-                            f"{limit / 1_000_000:.1f} megapixels{' as WebP' if limit < MAX_PIXELS else ''}.")
+        raise ImageTooLarge(
+            f"This picture is {width}x{height} pixels: please send one of at most "
+            f"{limit / 1_000_000:.1f} megapixels{' as WebP' if limit < MAX_PIXELS else ''}."
+        )
     if width == 0 or height == 0:
         raise UnreadableImage()
     scale = math.ceil(max(width, height) / WORK_SIDE)
@@ -288,8 +296,9 @@ def extract_ink(grey: np.ndarray, *, scale: int = 1, size: tuple[int, int] | Non
         grey = cv2.resize(grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA)
     ink, histogram = _remove_paper(*_ink_bright(grey, _histogram(grey)))
     mask, outlines = _drop_specks(_threshold(ink, histogram))
-    return Ink(image=ink, mask=mask, outlines=outlines, scale=float(factor * scale),
-               original_size=size or (width, height))
+    return Ink(
+        image=ink, mask=mask, outlines=outlines, scale=float(factor * scale), original_size=size or (width, height)
+    )
 
 
 def _histogram(grey: np.ndarray) -> np.ndarray:
@@ -326,8 +335,8 @@ def _remove_paper(bright: np.ndarray, histogram: np.ndarray) -> tuple[np.ndarray
         ink = _less(bright, _paper_level(bright))
         return ink, _histogram(ink)
     shifted = np.zeros_like(histogram)
-    shifted[0] = histogram[:paper + 1].sum()
-    shifted[1:256 - paper] = histogram[paper + 1:]
+    shifted[0] = histogram[: paper + 1].sum()
+    shifted[1 : 256 - paper] = histogram[paper + 1 :]
     return _less(bright, paper), shifted
 
 
@@ -424,7 +433,7 @@ def to_mnist(mask: np.ndarray) -> np.ndarray:
 
 def _crop(mask: np.ndarray) -> np.ndarray:
     x, y, w, h = bounding_box(mask)
-    return mask[y:y + h, x:x + w]
+    return mask[y : y + h, x : x + w]
 
 
 def _resample(mask: np.ndarray) -> np.ndarray:
@@ -477,5 +486,5 @@ def _centre_by_mass(box: np.ndarray) -> np.ndarray:
     top = int(np.clip(round(MNIST_CENTRE - row), 0, MNIST_SIDE - height))
     left = int(np.clip(round(MNIST_CENTRE - col), 0, MNIST_SIDE - width))
     field = np.zeros((MNIST_SIDE, MNIST_SIDE), np.float32)
-    field[top:top + height, left:left + width] = box
+    field[top : top + height, left : left + width] = box
     return field

@@ -77,8 +77,10 @@ TEMPLATES: dict[str, list[list[Stroke]]] = {
     ],
     "5": [
         [_join(_poly((0.58, 0.0), (0.12, 0.0), (0.08, 0.45)), _arc(0.3, 0.69, 0.28, 0.3, 215, 510))],
-        [_join(_poly((0.12, 0.0), (0.08, 0.45)), _arc(0.3, 0.69, 0.28, 0.3, 215, 510)),
-         _poly((0.2, 0.0), (0.6, -0.02))],
+        [
+            _join(_poly((0.12, 0.0), (0.08, 0.45)), _arc(0.3, 0.69, 0.28, 0.3, 215, 510)),
+            _poly((0.2, 0.0), (0.6, -0.02)),
+        ],
     ],
     "6": [
         [_join(_arc(0.62, 0.62, 0.58, 0.62, 235, 180), _arc(0.3, 0.73, 0.26, 0.27, 180, -180))],
@@ -90,14 +92,24 @@ TEMPLATES: dict[str, list[list[Stroke]]] = {
         [_poly((0.02, 0.12), (0.04, 0.0), (0.6, 0.0), (0.28, 1.0))],
     ],
     "8": [
-        [_join(_arc(0.3, 0.25, 0.22, 0.25, 0, -270), _arc(0.3, 0.74, 0.28, 0.26, -90, 270),
-               _arc(0.3, 0.25, 0.22, 0.25, 90, 0))],
+        [
+            _join(
+                _arc(0.3, 0.25, 0.22, 0.25, 0, -270),
+                _arc(0.3, 0.74, 0.28, 0.26, -90, 270),
+                _arc(0.3, 0.25, 0.22, 0.25, 90, 0),
+            )
+        ],
         [_arc(0.3, 0.25, 0.22, 0.25, 90, 450), _arc(0.3, 0.74, 0.28, 0.26, -90, 270)],
     ],
     "9": [
         [_join(_arc(0.3, 0.27, 0.26, 0.27, 0, -360), _poly((0.56, 0.27), (0.52, 1.0)))],
-        [_join(_arc(0.28, 0.27, 0.26, 0.27, -10, -370), _poly((0.54, 0.3), (0.5, 0.85)),
-               _arc(0.32, 0.85, 0.18, 0.15, 0, 150))],
+        [
+            _join(
+                _arc(0.28, 0.27, 0.26, 0.27, -10, -370),
+                _poly((0.54, 0.3), (0.5, 0.85)),
+                _arc(0.32, 0.85, 0.18, 0.15, 0, 150),
+            )
+        ],
     ],
 }
 
@@ -171,10 +183,19 @@ def draw(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int]) -> np.ndarr
 
 def random_glyph(rng: np.random.Generator, digit: str, height: float, brush: int) -> Glyph:
     """A glyph with the variation of real handwriting (form, slant, tilt, width, wobble), at (0, 0)."""
-    return Glyph(digit=digit, form=int(rng.integers(len(TEMPLATES[digit]))), x=0.0, y=0.0, height=height,
-                 brush=brush, slant=float(rng.uniform(-0.1, 0.35)), rotation=float(rng.uniform(-8, 8)),
-                 width=float(rng.uniform(0.8, 1.25)), wobble=float(rng.uniform(0.0, 0.06)),
-                 seed=int(rng.integers(2**31)))
+    return Glyph(
+        digit=digit,
+        form=int(rng.integers(len(TEMPLATES[digit]))),
+        x=0.0,
+        y=0.0,
+        height=height,
+        brush=brush,
+        slant=float(rng.uniform(-0.1, 0.35)),
+        rotation=float(rng.uniform(-8, 8)),
+        width=float(rng.uniform(0.8, 1.25)),
+        wobble=float(rng.uniform(0.0, 0.06)),
+        seed=int(rng.integers(2**31)),
+    )
 
 
 # Pictures -------------------------------------------------------------------
@@ -186,8 +207,9 @@ def _encode(image: Image.Image, fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
-def digits_png(label: str, *, height: int = 200, brush: int = 18, gap: int = 40, margin: int = 40,
-               fmt: str = "PNG") -> bytes:
+def digits_png(
+    label: str, *, height: int = 200, brush: int = 18, gap: int = 40, margin: int = 40, fmt: str = "PNG"
+) -> bytes:
     """The plainest drawing of ``label``'s digits side by side, dark on white like the
     site's canvas: for tests and the load test, which need pictures read right, not
     the benchmark's variety."""
@@ -292,8 +314,9 @@ def paper_digit(rng: np.random.Generator) -> Sample:
     return Sample(paper_picture(draw([placed], (width, height)), rng), digit, "paper")
 
 
-def digit_line(rng: np.random.Generator, count: int | None = None, size: tuple[int, int] | None = None,
-               photo: bool | None = None) -> Sample:
+def digit_line(
+    rng: np.random.Generator, count: int | None = None, size: tuple[int, int] | None = None, photo: bool | None = None
+) -> Sample:
     """2-8 digits side by side (not touching), of varying sizes, drawn on a canvas or paper.
 
     With ``size`` (width, height) the line is scaled to fit that picture, centred;
@@ -366,8 +389,9 @@ def _picture(coverage: np.ndarray, rng: np.random.Generator, photo: bool | None 
     return paper_picture(coverage, rng) if photo else canvas_picture(coverage, rng)
 
 
-def _number(rng: np.random.Generator, items: str, base: float, brush: int, x: float, y: float,
-            drift: float = 0.0) -> tuple[list, float]:
+def _number(
+    rng: np.random.Generator, items: str, base: float, brush: int, x: float, y: float, drift: float = 0.0
+) -> tuple[list, float]:
     """Digits (and marks) side by side from (x, y), not touching; the line drifts ``drift``
     px down per px right. Returns the glyphs and where the next one would start."""
     glyphs: list = []
@@ -442,8 +466,10 @@ def touching_x(previous: Glyph, glyph: Glyph, crossing: float) -> float:
     """Where ``glyph`` starts so that its ink meets ``previous``'s and goes ``crossing`` px further."""
     top = int(min(previous.y, glyph.y)) - glyph.brush
     height = int(max(previous.y + previous.extent()[1], glyph.y + glyph.extent()[1])) - top + 2 * glyph.brush
-    first = draw([replace(previous, x=0.0, y=previous.y - top)],
-                 (int(previous.extent()[0]) + 2 * previous.brush, height)) > 0.5
+    first = (
+        draw([replace(previous, x=0.0, y=previous.y - top)], (int(previous.extent()[0]) + 2 * previous.brush, height))
+        > 0.5
+    )
     second = draw([replace(glyph, x=0.0, y=glyph.y - top)], (int(glyph.extent()[0]) + 2 * glyph.brush, height)) > 0.5
     rows = first.any(axis=1) & second.any(axis=1)
     if not rows.any():  # nothing at the same height: boxes overlapping is the best there is
@@ -457,8 +483,9 @@ def touching_x(previous: Glyph, glyph: Glyph, crossing: float) -> float:
 def marked_number(rng: np.random.Generator) -> Sample:
     """2-3 groups of 1-4 digits with a mark between groups ("12-34", "12:30", "3/4", "1,234")."""
     mark = MARKS[int(rng.integers(len(MARKS)))]
-    groups = ["".join(str(d) for d in rng.integers(0, 10, int(rng.integers(1, 5))))
-              for _ in range(int(rng.integers(2, 4)))]
+    groups = [
+        "".join(str(d) for d in rng.integers(0, 10, int(rng.integers(1, 5)))) for _ in range(int(rng.integers(2, 4)))
+    ]
     base = rng.uniform(60, 160)
     brush = int(max(3, base * rng.uniform(0.06, 0.12)))
     glyphs, _ = _number(rng, mark.join(groups), base, brush, 0.0, 0.0, drift=float(rng.uniform(-0.03, 0.03)))
@@ -470,17 +497,24 @@ def _fit(coverage: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """The coverage map scaled (aspect kept) and centred in a (width, height) picture."""
     width, height = size
     factor = min(width / coverage.shape[1], height / coverage.shape[0])
-    scaled = cv2.resize(coverage, (round(coverage.shape[1] * factor), round(coverage.shape[0] * factor)),
-                        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    scaled = cv2.resize(
+        coverage,
+        (round(coverage.shape[1] * factor), round(coverage.shape[0] * factor)),
+        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR,
+    )
     top, left = (height - scaled.shape[0]) // 2, (width - scaled.shape[1]) // 2
     out = np.zeros((height, width), np.float32)
-    out[top:top + scaled.shape[0], left:left + scaled.shape[1]] = scaled
+    out[top : top + scaled.shape[0], left : left + scaled.shape[1]] = scaled
     return out
 
 
 GENERATORS: dict[str, Callable[[np.random.Generator], Sample]] = {
-    "canvas": canvas_digit, "paper": paper_digit, "line": digit_line,
-    "page": page, "touching": touching, "marks": marked_number,
+    "canvas": canvas_digit,
+    "paper": paper_digit,
+    "line": digit_line,
+    "page": page,
+    "touching": touching,
+    "marks": marked_number,
 }
 
 

@@ -58,8 +58,16 @@ class _Split:
     y_val: np.ndarray
 
 
-def _split(data: Mnist, rng: np.random.Generator, *, validation_size: int, limit: int | None,
-           extra: Extra | None, handwriting: Handwriting | None, log) -> _Split:
+def _split(
+    data: Mnist,
+    rng: np.random.Generator,
+    *,
+    validation_size: int,
+    limit: int | None,
+    extra: Extra | None,
+    handwriting: Handwriting | None,
+    log,
+) -> _Split:
     """MNIST's training file into train and validation; the other sets and corrections join train only."""
     order = rng.permutation(len(data.x_train))
     if limit:
@@ -82,29 +90,49 @@ def pipeline_forms(images: np.ndarray) -> np.ndarray:
     return np.stack([image if form is None else form for image, form in zip(images, forms, strict=True)])
 
 
-def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log,
-         progress=None) -> None:
+def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_size: int, log, progress=None) -> None:
     import keras
 
     steps = epochs * int(np.ceil(len(split.x_train) / batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps, warmup_target=3e-3,
-                                                      warmup_steps=max(1, steps // 15))
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    schedule = keras.optimizers.schedules.CosineDecay(
+        1e-3, decay_steps=steps, warmup_target=3e-3, warmup_steps=max(1, steps // 15)
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     for epoch in range(epochs):
         t0 = time.perf_counter()
-        forms = np.where((rng.uniform(size=len(split.x_train)) < PIPELINE_FORM_SHARE)[:, None, None],
-                         split.x_train_pipeline, split.x_train)
+        forms = np.where(
+            (rng.uniform(size=len(split.x_train)) < PIPELINE_FORM_SHARE)[:, None, None],
+            split.x_train_pipeline,
+            split.x_train,
+        )
         x_epoch = augment_batch(forms, rng)[..., None].astype(np.float32) / 255.0
-        history = model.fit(x_epoch, split.y_train, batch_size=batch_size, epochs=1, verbose=0,
-                            validation_data=(split.x_val, split.y_val), shuffle=True)
+        history = model.fit(
+            x_epoch,
+            split.y_train,
+            batch_size=batch_size,
+            epochs=1,
+            verbose=0,
+            validation_data=(split.x_val, split.y_val),
+            shuffle=True,
+        )
         h = {k: v[-1] for k, v in history.history.items()}
         seconds = time.perf_counter() - t0
-        log(f"epoch {epoch + 1}/{epochs}: loss {h['loss']:.4f} acc {h['accuracy']:.4f} "
-            f"val_loss {h['val_loss']:.4f} val_acc {h['val_accuracy']:.4f} ({seconds:.0f}s)")
+        log(
+            f"epoch {epoch + 1}/{epochs}: loss {h['loss']:.4f} acc {h['accuracy']:.4f} "
+            f"val_loss {h['val_loss']:.4f} val_acc {h['val_accuracy']:.4f} ({seconds:.0f}s)"
+        )
         if progress is not None:  # may raise to stop the run (a cancelled training run)
-            progress({"epoch": epoch + 1, "epochs": epochs, "loss": float(h["loss"]),
-                      "val_accuracy": float(h["val_accuracy"]), "seconds_left": round(seconds * (epochs - epoch - 1))})
+            progress(
+                {
+                    "epoch": epoch + 1,
+                    "epochs": epochs,
+                    "loss": float(h["loss"]),
+                    "val_accuracy": float(h["val_accuracy"]),
+                    "seconds_left": round(seconds * (epochs - epoch - 1)),
+                }
+            )
 
 
 def _export(model, out_dir: Path, version: str, width: float) -> tuple[Path, Path]:
@@ -127,10 +155,23 @@ def _export(model, out_dir: Path, version: str, width: float) -> tuple[Path, Pat
     return keras_path, onnx_path
 
 
-def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch_size: int = 128,
-          seed: int = 1, validation_size: int = VALIDATION_SIZE, limit: int | None = None,
-          extra: Extra | None = None, handwriting: Handwriting | None = None, width: float = 1.0,
-          command: str = "", log=print, version: str | None = None, progress=None) -> dict:
+def train(
+    data: Mnist,
+    *,
+    out_dir: Path = ARTIFACTS_DIR,
+    epochs: int = 12,
+    batch_size: int = 128,
+    seed: int = 1,
+    validation_size: int = VALIDATION_SIZE,
+    limit: int | None = None,
+    extra: Extra | None = None,
+    handwriting: Handwriting | None = None,
+    width: float = 1.0,
+    command: str = "",
+    log=print,
+    version: str | None = None,
+    progress=None,
+) -> dict:
     """Train, evaluate, calibrate and export a model into ``out_dir`` with its card.
 
     ``version`` names it (by default from the time it was made); ``progress``
@@ -143,8 +184,9 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
-    split = _split(data, rng, validation_size=validation_size, limit=limit, extra=extra,
-                   handwriting=handwriting, log=log)
+    split = _split(
+        data, rng, validation_size=validation_size, limit=limit, extra=extra, handwriting=handwriting, log=log
+    )
     log(f"training on {len(split.x_train)} images, validating on {len(split.x_val)}, {epochs} epochs, seed {seed}")
     model = build_model(width)
     _fit(model, split, rng, epochs=epochs, batch_size=batch_size, log=log, progress=progress)
@@ -157,10 +199,13 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
     log(test_report.format())
     calibration = None
     if handwriting is not None:
-        calibration = calibrate.fit(predict(handwriting.calibration.x.astype(np.float32) / 255.0),
-                                    handwriting.calibration.y.astype(int))
-        log(f"calibration: temperature {calibration.temperature:.3f}, uncertain below "
-            f"{calibration.uncertain_below:.3f}, refuse at {calibration.refuse_at:.3f}: {calibration.figures}")
+        calibration = calibrate.fit(
+            predict(handwriting.calibration.x.astype(np.float32) / 255.0), handwriting.calibration.y.astype(int)
+        )
+        log(
+            f"calibration: temperature {calibration.temperature:.3f}, uncertain below "
+            f"{calibration.uncertain_below:.3f}, refuse at {calibration.refuse_at:.3f}: {calibration.figures}"
+        )
 
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = version or f"digits-{created:%Y%m%d-%H%M%S}"
@@ -172,9 +217,13 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
         "training_seconds": round(time.perf_counter() - started),
         "data_sha256": data.sha256,
         "extra_data": {"images": len(extra.x), "sha256": extra.sha256} if extra is not None else None,
-        "handwriting": None if handwriting is None else {
-            **handwriting.settings, "training_images": len(handwriting.train.y),
-            "calibration_images": len(handwriting.calibration.y)},
+        "handwriting": None
+        if handwriting is None
+        else {
+            **handwriting.settings,
+            "training_images": len(handwriting.train.y),
+            "calibration_images": len(handwriting.calibration.y),
+        },
         "file": keras_path.name,
         "sha256": _sha256(keras_path),
         "onnx_file": onnx_path.name,
@@ -183,11 +232,17 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
         "classes": list(CLASSES),
         "not_a_digit_class": True,
         "input": "28x28 grey, white ink on black, 0..1, MNIST-normalised (20 px box, centred by mass)",
-        "hyperparameters": {"epochs": epochs, "batch_size": batch_size, "seed": seed, "width": width,
-                            "validation_size": len(split.x_val), "training_size": len(split.x_train),
-                            "optimizer": "Adam, cosine decay 3e-3 to 0 after warm-up",
-                            "augmentation": AUGMENTATION,
-                            "pipeline_form_share": PIPELINE_FORM_SHARE},
+        "hyperparameters": {
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "seed": seed,
+            "width": width,
+            "validation_size": len(split.x_val),
+            "training_size": len(split.x_train),
+            "optimizer": "Adam, cosine decay 3e-3 to 0 after warm-up",
+            "augmentation": AUGMENTATION,
+            "pipeline_form_share": PIPELINE_FORM_SHARE,
+        },
         "validation_accuracy": val_report.accuracy,
         "test_accuracy": test_report.accuracy,
         "test_per_class_accuracy": test_report.per_class,
@@ -202,13 +257,21 @@ def train(data: Mnist, *, out_dir: Path = ARTIFACTS_DIR, epochs: int = 12, batch
 def calibration_card(calibration: calibrate.Calibration) -> dict:
     """The card's account of how sure the model's answers are made, and of its thresholds."""
     return {
-        "calibration": {"temperature": calibration.temperature, "method": "temperature scaling",
-                        "fitted_on": "ml.handwriting calibration split (held-out writers, fonts, shapes)",
-                        **calibration.figures},
-        "thresholds": {"uncertain_below": calibration.uncertain_below, "refuse_at": calibration.refuse_at,
-                       "goals": {"right_flagged_at_most": calibrate.MAX_RIGHT_FLAGGED,
-                                 "wrong_flagged_enough": calibrate.WRONG_FLAGGED,
-                                 "digits_refused_at_most": calibrate.MAX_DIGITS_REFUSED}},
+        "calibration": {
+            "temperature": calibration.temperature,
+            "method": "temperature scaling",
+            "fitted_on": "ml.handwriting calibration split (held-out writers, fonts, shapes)",
+            **calibration.figures,
+        },
+        "thresholds": {
+            "uncertain_below": calibration.uncertain_below,
+            "refuse_at": calibration.refuse_at,
+            "goals": {
+                "right_flagged_at_most": calibrate.MAX_RIGHT_FLAGGED,
+                "wrong_flagged_enough": calibrate.WRONG_FLAGGED,
+                "digits_refused_at_most": calibrate.MAX_DIGITS_REFUSED,
+            },
+        },
     }
 
 
@@ -217,8 +280,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="folder of MNIST IDX files (gzip or raw) or an .npz; default: Keras' downloader")
     p.add_argument("--epochs", type=int, help="default: 12, or 4 with --quick")
     p.add_argument("--quick", action="store_true", help="fewer epochs and renders: well inside 30 minutes")
-    p.add_argument("--handwriting", default=str(DEFAULT_ROOT),
-                   help="folder of the other sets (usps, semeion, uji_pen, ipad_one_writer)")
+    p.add_argument(
+        "--handwriting",
+        default=str(DEFAULT_ROOT),
+        help="folder of the other sets (usps, semeion, uji_pen, ipad_one_writer)",
+    )
     p.add_argument("--mnist-only", action="store_true", help="train on MNIST alone (no not-a-digit class data)")
     p.add_argument("--cache", type=Path, default=Path(".cache"), help="where rendered handwriting is kept")
     p.add_argument("--batch-size", type=int, default=128)
@@ -235,13 +301,20 @@ CALIBRATION_SETTINGS = {"renders": 4, "scan_renders": 1, "non_digits": 3000, "se
 
 def handwriting_sets(root: Path, *, quick: bool, cache: Path | None, log=print) -> Handwriting:
     """The other writers' digits and the non-digits, rendered (or read from the cache)."""
-    settings = {"root": "shared/datasets", "renders": 3 if quick else 8, "scan_renders": 1 if quick else 2,
-                "non_digits": 6000 if quick else 16000, "seed": 1}
+    settings = {
+        "root": "shared/datasets",
+        "renders": 3 if quick else 8,
+        "scan_renders": 1 if quick else 2,
+        "non_digits": 6000 if quick else 16000,
+        "seed": 1,
+    }
     started = time.perf_counter()
     train_set = load_handwriting(root, "train", cache=cache, **{k: v for k, v in settings.items() if k != "root"})
     calibration = load_handwriting(root, "calibration", cache=cache, **CALIBRATION_SETTINGS)
-    log(f"handwriting: {len(train_set.y)} training and {len(calibration.y)} calibration images "
-        f"({time.perf_counter() - started:.0f}s)")
+    log(
+        f"handwriting: {len(train_set.y)} training and {len(calibration.y)} calibration images "
+        f"({time.perf_counter() - started:.0f}s)"
+    )
     return Handwriting(train=train_set, calibration=calibration, settings=settings)
 
 
@@ -249,13 +322,26 @@ def run(args: argparse.Namespace, command: str) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     data = load_mnist(args.data)
     log = lambda line: print(line, flush=True)  # noqa: E731
-    handwriting = None if args.mnist_only else handwriting_sets(Path(args.handwriting), quick=args.quick,
-                                                                 cache=args.cache, log=log)
+    handwriting = (
+        None
+        if args.mnist_only
+        else handwriting_sets(Path(args.handwriting), quick=args.quick, cache=args.cache, log=log)
+    )
     epochs = args.epochs or (4 if args.quick else 12)
-    return train(data, out_dir=args.out, epochs=epochs, batch_size=args.batch_size, seed=args.seed,
-                 validation_size=args.validation_size, limit=args.limit,
-                 extra=load_extra(args.extra) if args.extra else None, handwriting=handwriting,
-                 width=args.width, command=command, log=log)
+    return train(
+        data,
+        out_dir=args.out,
+        epochs=epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        validation_size=args.validation_size,
+        limit=args.limit,
+        extra=load_extra(args.extra) if args.extra else None,
+        handwriting=handwriting,
+        width=args.width,
+        command=command,
+        log=log,
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -75,11 +75,29 @@ class RefusalFilter(admin.SimpleListFilter):
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
-    list_display = ("id", "thumbnail", "number", "confidence_display", "forced", "answer_display", "reviewed",
-                    "source", "user", "created_at")
+    list_display = (
+        "id",
+        "thumbnail",
+        "number",
+        "confidence_display",
+        "forced",
+        "answer_display",
+        "reviewed",
+        "source",
+        "user",
+        "created_at",
+    )
     list_display_links = ("id", "thumbnail", "number")
-    list_filter = ("reviewed", AnswerFilter, ConfidenceFilter, RefusalFilter, "source", "multi", "model_version",
-                   "created_at")
+    list_filter = (
+        "reviewed",
+        AnswerFilter,
+        ConfidenceFilter,
+        RefusalFilter,
+        "source",
+        "multi",
+        "model_version",
+        "created_at",
+    )
     list_select_related = ("user",)
     # The thumbnails' and the picture's look, and the places of its labels (no inline styles: CSP).
     media = forms.Media(css={"all": ["css/admin.css"]}, js=["js/place.js"])
@@ -87,13 +105,44 @@ class PredictionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ["mark_reviewed"]
-    fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
-              "probabilities_display", "correct_label", "marked_not_a_digit", "user", "source", "multi",
-              "model_version", "duration_ms",
-              "created_at", "reviewed", "reviewed_by", "reviewed_at")
-    readonly_fields = ("picture", "number", "confidence_display", "forced", "notice", "ignored_display",
-                       "probabilities_display", "user", "source", "multi", "model_version", "duration_ms",
-                       "created_at", "reviewed", "reviewed_by", "reviewed_at")
+    fields = (
+        "picture",
+        "number",
+        "confidence_display",
+        "forced",
+        "notice",
+        "ignored_display",
+        "probabilities_display",
+        "correct_label",
+        "marked_not_a_digit",
+        "user",
+        "source",
+        "multi",
+        "model_version",
+        "duration_ms",
+        "created_at",
+        "reviewed",
+        "reviewed_by",
+        "reviewed_at",
+    )
+    readonly_fields = (
+        "picture",
+        "number",
+        "confidence_display",
+        "forced",
+        "notice",
+        "ignored_display",
+        "probabilities_display",
+        "user",
+        "source",
+        "multi",
+        "model_version",
+        "duration_ms",
+        "created_at",
+        "reviewed",
+        "reviewed_by",
+        "reviewed_at",
+    )
 
     def delete_model(self, request: HttpRequest, obj: Prediction) -> None:
         # Through the service, as the pages and the API delete: the picture and its owner's storage count too.
@@ -112,8 +161,9 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description="picture")
     def thumbnail(self, obj: Prediction) -> str:
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
-        return format_html('<img class="review-thumb" src="{}?size=thumb" alt="" width="56" height="56" '
-                           'loading="lazy">', url)
+        return format_html(
+            '<img class="review-thumb" src="{}?size=thumb" alt="" width="56" height="56" loading="lazy">', url
+        )
 
     @admin.display(description="confidence", ordering="confidence")
     def confidence_display(self, obj: Prediction) -> str:
@@ -135,28 +185,51 @@ class PredictionAdmin(admin.ModelAdmin):
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
         # Digits green (orange when not sure), lines blue with their number below, ignored marks dashed grey.
         # Each shape: its place, colour, dashes, label, the label's class (static/css/admin.css).
-        shapes = ([(d.place, "#e08a00" if d.uncertain else "#1f9d55", "none", str(d.digit),
-                    "unsure" if d.uncertain else "sure") for d in digit_views(obj)]
-                  + [(line.place, "#2b6cb0", "none", line.number, "line") for line in line_views(obj)]
-                  + [(m.place, "#8a8a8a", "6 4", "ignored", "ignored") for m in mark_views(obj)])
+        shapes = (
+            [
+                (
+                    d.place,
+                    "#e08a00" if d.uncertain else "#1f9d55",
+                    "none",
+                    str(d.digit),
+                    "unsure" if d.uncertain else "sure",
+                )
+                for d in digit_views(obj)
+            ]
+            + [(line.place, "#2b6cb0", "none", line.number, "line") for line in line_views(obj)]
+            + [(m.place, "#8a8a8a", "6 4", "ignored", "ignored") for m in mark_views(obj)]
+        )
         boxes = format_html_join(
-            "", '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
-                'stroke-dasharray="{}" vector-effect="non-scaling-stroke"/>',
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
+            'stroke-dasharray="{}" vector-effect="non-scaling-stroke"/>',
             ((*place.box, colour, dashes) for place, colour, dashes, _, _ in shapes),
         )
         # No style attributes (the Content-Security-Policy refuses them): classes, and the labels'
         # places in data attributes that static/js/place.js applies.
         labels = format_html_join(
-            "", '<span class="review-label {}" data-left="{}" data-top="{}">{}</span>',
-            ((kind, place.left, place.bottom if kind == "line" else place.top, text)
-             for place, _, _, text, kind in shapes),
+            "",
+            '<span class="review-label {}" data-left="{}" data-top="{}">{}</span>',
+            (
+                (kind, place.left, place.bottom if kind == "line" else place.top, text)
+                for place, _, _, text, kind in shapes
+            ),
         )
         return format_html(
             '<div class="review-frame">'
             '<img src="{}" alt="The picture as sent" width="{}" height="{}">'
             '<svg viewBox="0 0 {} {}" preserveAspectRatio="none">{}</svg>{}</div>'
             '<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
-            url, obj.width, obj.height, obj.width, obj.height, boxes, labels, url, obj.width, obj.height,
+            url,
+            obj.width,
+            obj.height,
+            obj.width,
+            obj.height,
+            boxes,
+            labels,
+            url,
+            obj.width,
+            obj.height,
         )
 
     @admin.display(description="ignored marks")
@@ -164,30 +237,48 @@ class PredictionAdmin(admin.ModelAdmin):
         if not obj.ignored:
             return "-"
         return format_html_join(
-            ", ", "{} (box {}; {} not a digit)",
-            ((f"mark {i + 1}", " ".join(str(v) for v in m["box"]), f"{m['not_digit']:.0%}")
-             for i, m in enumerate(obj.ignored)),
+            ", ",
+            "{} (box {}; {} not a digit)",
+            (
+                (f"mark {i + 1}", " ".join(str(v) for v in m["box"]), f"{m['not_digit']:.0%}")
+                for i, m in enumerate(obj.ignored)
+            ),
         )
 
     @admin.display(description="probabilities")
     def probabilities_display(self, obj: Prediction) -> str:
         rows = format_html_join(
-            "", "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
-            ((i + 1, d["digit"], f"{d['confidence']:.1%}",
-              ", ".join(f"{k}: {p:.0%}" for k, p in sorted(enumerate(d.get("probabilities") or []),
-                                                            key=lambda kp: -kp[1])[:3]))
-             for i, d in enumerate(obj.digits or [])),
+            "",
+            "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    i + 1,
+                    d["digit"],
+                    f"{d['confidence']:.1%}",
+                    ", ".join(
+                        f"{k}: {p:.0%}"
+                        for k, p in sorted(enumerate(d.get("probabilities") or []), key=lambda kp: -kp[1])[:3]
+                    ),
+                )
+                for i, d in enumerate(obj.digits or [])
+            ),
         )
-        return format_html("<table><thead><tr><th>#</th><th>digit</th><th>confidence</th><th>top three</th></tr>"
-                           "</thead><tbody>{}</tbody></table>", rows)
+        return format_html(
+            "<table><thead><tr><th>#</th><th>digit</th><th>confidence</th><th>top three</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     def save_model(self, request: HttpRequest, obj: Prediction, form, change: bool) -> None:
         """Saving a reading in the admin is a review: its answer (if any) and who reviewed it.
 
         The form has checked the answer against the one-answer constraint.
         """
-        services.prediction_correct(prediction=obj, correct_label=form.cleaned_data.get("correct_label") or None,
-                                    marked_not_a_digit=form.cleaned_data.get("marked_not_a_digit", False))
+        services.prediction_correct(
+            prediction=obj,
+            correct_label=form.cleaned_data.get("correct_label") or None,
+            marked_not_a_digit=form.cleaned_data.get("marked_not_a_digit", False),
+        )
         services.prediction_review(prediction=obj, reviewer=signed_in(request))
 
     @admin.action(description="Mark reviewed (confirm the reading)")

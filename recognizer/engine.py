@@ -121,8 +121,12 @@ def _switch_to(version: str | None, stored) -> None:
         logger.info("model %s now serves", model.version)
     except (ModelUnavailable, OSError, KeyError) as exc:
         _next_look = time.monotonic() + SWITCH_RETRY_SECONDS
-        logger.error("could not switch to model %s, the one loaded keeps serving (trying again in %.0f s): %s",
-                     version, SWITCH_RETRY_SECONDS, exc)
+        logger.error(
+            "could not switch to model %s, the one loaded keeps serving (trying again in %.0f s): %s",
+            version,
+            SWITCH_RETRY_SECONDS,
+            exc,
+        )
     finally:
         with _lock:
             _loading = None

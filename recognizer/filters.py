@@ -28,22 +28,35 @@ class DigitFilter(django_filters.NumberFilter):
 
 class PredictionFilter(django_filters.FilterSet):
     digit = DigitFilter(
-        label="Digit", method="filter_digit", min_value=0, max_value=9,
+        label="Digit",
+        method="filter_digit",
+        min_value=0,
+        max_value=9,
         widget=forms.Select(choices=[("", "Any digit")] + [(str(d), str(d)) for d in range(10)]),
-        help_text="Readings whose number contains this digit (0-9).")
+        help_text="Readings whose number contains this digit (0-9).",
+    )
     source = django_filters.ChoiceFilter(
-        label="Source", choices=Prediction.Source.choices, empty_label="Any source",
-        help_text="How the picture came: drawn (draw), uploaded (upload) or sent to the API (api).")
+        label="Source",
+        choices=Prediction.Source.choices,
+        empty_label="Any source",
+        help_text="How the picture came: drawn (draw), uploaded (upload) or sent to the API (api).",
+    )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label="Any status",
+        label="Status",
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        empty_label="Any status",
         help_text="Readings the model was not sure of, or by their answer: none yet, confirmed, corrected to "
-                  "other digits, or not a digit.")
+        "other digits, or not a digit.",
+    )
     created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte",
-        help_text="Readings made at or after this time (ISO 8601, e.g. 2025-01-31T12:00:00Z).")
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text="Readings made at or after this time (ISO 8601, e.g. 2025-01-31T12:00:00Z).",
+    )
     created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt",
-        help_text="Readings made before this time (ISO 8601).")
+        field_name="created_at", lookup_expr="lt", help_text="Readings made before this time (ISO 8601)."
+    )
 
     class Meta:
         model = Prediction

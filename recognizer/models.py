@@ -14,8 +14,10 @@ from django.utils import timezone
 # the API and the services; the length is in the pattern too, so the validator
 # alone is the whole rule. \Z, not $, so a trailing newline is not let through.
 LABEL_MAX_LENGTH = 64
-LABEL_MESSAGE = ("Enter digits only, with one space between the numbers of separate lines "
-                 f"(at most {LABEL_MAX_LENGTH} characters), e.g. 7, 2024 or 2024 17.")
+LABEL_MESSAGE = (
+    "Enter digits only, with one space between the numbers of separate lines "
+    f"(at most {LABEL_MAX_LENGTH} characters), e.g. 7, 2024 or 2024 17."
+)
 label_validator = RegexValidator(rf"\A(?=.{{1,{LABEL_MAX_LENGTH}}}\Z)[0-9]+(?: [0-9]+)*\Z", LABEL_MESSAGE)
 
 
@@ -67,43 +69,63 @@ class Prediction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     multi = models.BooleanField(default=False)
-    image = models.FileField(upload_to=_image_path,
-                             help_text="The picture as read: upright, grey, at most 1000 px a side, as PNG.")
-    image_bytes = models.PositiveIntegerField(default=0, help_text="The stored picture's size: what it counts "
-                                                                   "against its owner's storage quota.")
+    image = models.FileField(
+        upload_to=_image_path, help_text="The picture as read: upright, grey, at most 1000 px a side, as PNG."
+    )
+    image_bytes = models.PositiveIntegerField(
+        default=0, help_text="The stored picture's size: what it counts against its owner's storage quota."
+    )
     width = models.PositiveIntegerField(help_text="Width of the received picture, in pixels.")
     height = models.PositiveIntegerField(help_text="Height of the received picture, in pixels.")
     digit = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Top digit of a single reading.")
     confidence = models.FloatField(help_text="The digit's probability; for several digits, the lowest one.")
     probabilities = models.JSONField(null=True, blank=True, help_text="Ten probabilities of a single reading.")
-    digits = models.JSONField(default=list, help_text="Every digit, line by line, left to right: "
-                                                      "[{digit, confidence, probabilities, box, uncertain, "
-                                                      "not_digit}]")
+    digits = models.JSONField(
+        default=list,
+        help_text="Every digit, line by line, left to right: "
+        "[{digit, confidence, probabilities, box, uncertain, "
+        "not_digit}]",
+    )
     lines = models.JSONField(default=list, help_text="Top to bottom: [{number, box, digits: [...]}]")
     ignored = models.JSONField(default=list, help_text="Marks left out of the number: [{box, not_digit}]")
-    number = models.CharField(max_length=LABEL_MAX_LENGTH,
-                              help_text="The digits read, left to right; one space between lines.")
+    number = models.CharField(
+        max_length=LABEL_MAX_LENGTH, help_text="The digits read, left to right; one space between lines."
+    )
     uncertain = models.BooleanField(default=False, help_text="Any digit below the model's confidence threshold.")
-    forced = models.BooleanField("forced past a refusal", default=False,
-                                 help_text="The engine said this is no digit; it was read anyway, as asked.")
+    forced = models.BooleanField(
+        "forced past a refusal",
+        default=False,
+        help_text="The engine said this is no digit; it was read anyway, as asked.",
+    )
     separate_digits = models.PositiveSmallIntegerField(
-        default=1, help_text="Separate digits seen in a one-digit reading (more than 1: it was a number).")
+        default=1, help_text="Separate digits seen in a one-digit reading (more than 1: it was a number)."
+    )
     # Null rather than "": it is the engine's sentence or None, and the API sends it as such.
-    notice = models.TextField(null=True, blank=True,  # noqa: DJ001 (see above)
-                              help_text="What the answer alone would hide, as told.")
+    notice = models.TextField(  # noqa: DJ001 (see above)
+        null=True,
+        blank=True,
+        help_text="What the answer alone would hide, as told.",
+    )
     model_version = models.CharField(max_length=64)
     duration_ms = models.FloatField()
     # Null is "no answer yet" (the Answer filters and a constraint test it), never "".
-    correct_label = models.CharField(max_length=LABEL_MAX_LENGTH, null=True, blank=True,  # noqa: DJ001
-                                     validators=[label_validator],
-                                     help_text="The digits the picture really shows, as its owner or a reviewer says.")
+    correct_label = models.CharField(  # noqa: DJ001 (see above)
+        max_length=LABEL_MAX_LENGTH,
+        null=True,
+        blank=True,
+        validators=[label_validator],
+        help_text="The digits the picture really shows, as its owner or a reviewer says.",
+    )
     marked_not_a_digit = models.BooleanField(
-        "not a digit", default=False,
+        "not a digit",
+        default=False,
         help_text="Its owner or a reviewer says the picture shows no digit at all: training data for the "
-                  "model's \"not a digit\" class. A reading has one answer, so never with a correct label.")
+        'model\'s "not a digit" class. A reading has one answer, so never with a correct label.',
+    )
     reviewed = models.BooleanField(default=False)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -111,8 +133,10 @@ class Prediction(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="prediction_user_recent")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(marked_not_a_digit=True, correct_label__isnull=False), name="prediction_one_answer",
-                violation_error_message=ONE_ANSWER_MESSAGE),
+                condition=~Q(marked_not_a_digit=True, correct_label__isnull=False),
+                name="prediction_one_answer",
+                violation_error_message=ONE_ANSWER_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,8 +166,7 @@ class StorageUse(models.Model):
     services (the admin's).
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                related_name="+")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
     bytes = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -31,8 +31,9 @@ class Neighbours:
     older: Prediction | None
 
 
-def prediction_neighbours(*, user: User, prediction: Prediction,
-                          filters: QueryDict | dict[str, str] | None = None) -> Neighbours:
+def prediction_neighbours(
+    *, user: User, prediction: Prediction, filters: QueryDict | dict[str, str] | None = None
+) -> Neighbours:
     """The readings just before and after this one in the person's History (with its filters).
 
     By its place in History's order rather than by membership, so a reading
@@ -42,14 +43,18 @@ def prediction_neighbours(*, user: User, prediction: Prediction,
     at = prediction.created_at
     newer = Q(created_at__gt=at) | Q(created_at=at, id__gt=prediction.pk)
     older = Q(created_at__lt=at) | Q(created_at=at, id__lt=prediction.pk)
-    return Neighbours(newer=readings.filter(newer).order_by("created_at", "id").first(),
-                      older=readings.filter(older).first())
+    return Neighbours(
+        newer=readings.filter(newer).order_by("created_at", "id").first(), older=readings.filter(older).first()
+    )
 
 
 def prediction_list_reviewed_answers() -> QuerySet[Prediction]:
     """Readings a reviewer checked that carry an answer (digits, or not a digit): the site's own training data."""
-    return (Prediction.objects.filter(reviewed=True)
-            .filter(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True)).order_by("id"))
+    return (
+        Prediction.objects.filter(reviewed=True)
+        .filter(Q(correct_label__isnull=False) | Q(marked_not_a_digit=True))
+        .order_by("id")
+    )
 
 
 def prediction_get(*, user: User, pk: int) -> Prediction | None:

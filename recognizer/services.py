@@ -55,17 +55,20 @@ class UploadTooLarge(ImageError):
     """The picture's file is over RECOGNIZER_MAX_UPLOAD_BYTES (HTTP 413)."""
 
     def __init__(self, size: int):
-        super().__init__(f"The picture is {size_mb(size)}; the limit is {upload_limit_mb()} MB. "
-                         "Send a smaller picture.")
+        super().__init__(
+            f"The picture is {size_mb(size)}; the limit is {upload_limit_mb()} MB. Send a smaller picture."
+        )
 
 
 class StorageQuotaExceeded(Exception):
     """Saving would take the person's stored pictures past RECOGNIZER_USER_QUOTA_BYTES (HTTP 413)."""
 
     def __init__(self, *, used: int):
-        super().__init__(f"Your saved readings' pictures take {size_mb(used)} of the "
-                         f"{size_mb(settings.RECOGNIZER_USER_QUOTA_BYTES)} each person may keep: delete "
-                         "readings you no longer need in History, then save this one again.")
+        super().__init__(
+            f"Your saved readings' pictures take {size_mb(used)} of the "
+            f"{size_mb(settings.RECOGNIZER_USER_QUOTA_BYTES)} each person may keep: delete "
+            "readings you no longer need in History, then save this one again."
+        )
 
 
 def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
@@ -79,8 +82,7 @@ def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
     return read(image, multi=multi is True, auto=multi == AUTO, force=force, model=model_in_service())
 
 
-def prediction_create(*, user: User, image: bytes, multi: Multi, source: str,
-                      force: bool = False) -> Prediction:
+def prediction_create(*, user: User, image: bytes, multi: Multi, source: str, force: bool = False) -> Prediction:
     """Read a picture and store the reading with the picture, or store nothing.
 
     A refusal (blank, not a digit, unreadable, over the storage quota) raises
@@ -131,8 +133,9 @@ def _storage_give(*, user_id: int, size: int) -> None:
 
 
 @transaction.atomic
-def prediction_correct(*, prediction: Prediction, correct_label: str | None,
-                       marked_not_a_digit: bool = False) -> Prediction:
+def prediction_correct(
+    *, prediction: Prediction, correct_label: str | None, marked_not_a_digit: bool = False
+) -> Prediction:
     """Store what the owner (or a reviewer) says the picture shows: its digits, or no digit at all.
 
     A reading has one answer at most (the model's constraint), so this sets
@@ -151,12 +154,12 @@ def prediction_correct(*, prediction: Prediction, correct_label: str | None,
 
 
 def prediction_confirm(*, prediction: Prediction) -> Prediction:
-    """"Yes, that's right": the digits read are the digits the picture shows."""
+    """ "Yes, that's right": the digits read are the digits the picture shows."""
     return prediction_correct(prediction=prediction, correct_label=prediction.number)
 
 
 def prediction_mark_not_digit(*, prediction: Prediction) -> Prediction:
-    """"Not a digit": whatever was read, the picture shows no digit (the model's eleventh class)."""
+    """ "Not a digit": whatever was read, the picture shows no digit (the model's eleventh class)."""
     return prediction_correct(prediction=prediction, correct_label=None, marked_not_a_digit=True)
 
 
@@ -166,8 +169,7 @@ def prediction_answer_clear(*, prediction: Prediction) -> Prediction:
 
 
 @transaction.atomic
-def prediction_review(*, prediction: Prediction, reviewer: User,
-                      correct_label: str | None = None) -> Prediction:
+def prediction_review(*, prediction: Prediction, reviewer: User, correct_label: str | None = None) -> Prediction:
     """A staff member confirms (or corrects) a reading, for the next training set."""
     if correct_label is not None:
         prediction_correct(prediction=prediction, correct_label=correct_label)
@@ -207,8 +209,11 @@ def _predictions_delete(readings: QuerySet[Prediction]) -> int:
     deleted = 0
     while True:
         with transaction.atomic():
-            batch = list(readings.select_for_update().order_by("pk")
-                         .values_list("pk", "user_id", "image", "image_bytes")[:DELETE_BATCH])
+            batch = list(
+                readings.select_for_update()
+                .order_by("pk")
+                .values_list("pk", "user_id", "image", "image_bytes")[:DELETE_BATCH]
+            )
             if not batch:
                 return deleted
             Prediction.objects.filter(pk__in=[pk for pk, *_ in batch]).delete()
@@ -254,15 +259,20 @@ def storage_check() -> StorageCheck:
     rows = dict(Prediction.objects.values_list("image", "pk"))
     files = set(_stored_files(PICTURES_FOLDER))
     old_enough = timezone.now() - ORPHAN_AGE
-    orphans = sorted(name for name in files - rows.keys()
-                     if default_storage.get_modified_time(name) < old_enough)
+    orphans = sorted(name for name in files - rows.keys() if default_storage.get_modified_time(name) < old_enough)
     missing = sorted(pk for name, pk in rows.items() if name not in files)
     counted = dict(StorageUse.objects.values_list("pk", "bytes"))
     totals = _storage_totals()
-    miscounted = sorted(user_id for user_id in counted.keys() | totals.keys()
-                        if counted.get(user_id, 0) != totals.get(user_id, 0))
-    return StorageCheck(files=len(files), readings=len(rows), files_without_readings=tuple(orphans),
-                        readings_without_files=tuple(missing), miscounted=tuple(miscounted))
+    miscounted = sorted(
+        user_id for user_id in counted.keys() | totals.keys() if counted.get(user_id, 0) != totals.get(user_id, 0)
+    )
+    return StorageCheck(
+        files=len(files),
+        readings=len(rows),
+        files_without_readings=tuple(orphans),
+        readings_without_files=tuple(missing),
+        miscounted=tuple(miscounted),
+    )
 
 
 def storage_repair(*, check: StorageCheck) -> None:
@@ -286,8 +296,12 @@ def storage_repair(*, check: StorageCheck) -> None:
 
 def _storage_totals() -> dict[int, int]:
     """Each person's bytes of stored pictures, from their readings' rows."""
-    return dict(Prediction.objects.order_by().values("user_id").annotate(total=Sum("image_bytes"))
-                .values_list("user_id", "total"))
+    return dict(
+        Prediction.objects.order_by()
+        .values("user_id")
+        .annotate(total=Sum("image_bytes"))
+        .values_list("user_id", "total")
+    )
 
 
 def _stored_files(directory: str) -> Iterator[str]:
@@ -343,5 +357,6 @@ def corrections_export(*, path: Path, keep: Callable[[int], bool] | None = None)
         readings += 1
     if images:
         np.savez_compressed(path, x=np.concatenate(images), y=np.array(labels, np.uint8))
-    return CorrectionsExport(images=len(labels), not_digits=labels.count(NOT_A_DIGIT), readings=readings,
-                             skipped=tuple(skipped))
+    return CorrectionsExport(
+        images=len(labels), not_digits=labels.count(NOT_A_DIGIT), readings=readings, skipped=tuple(skipped)
+    )

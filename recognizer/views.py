@@ -79,8 +79,13 @@ class Placed:
 def _placed(prediction: Prediction, box) -> Placed:
     x, y, w, h = (int(v) for v in box)
     width, height = max(prediction.width, 1), max(prediction.height, 1)
-    return Placed(box=(x, y, w, h), left=f"{100 * x / width:.3f}%", top=f"{100 * y / height:.3f}%",
-                  bottom=f"{100 * (y + h) / height:.3f}%", label_inside=y < LABEL_INSIDE_BELOW * height)
+    return Placed(
+        box=(x, y, w, h),
+        left=f"{100 * x / width:.3f}%",
+        top=f"{100 * y / height:.3f}%",
+        bottom=f"{100 * (y + h) / height:.3f}%",
+        label_inside=y < LABEL_INSIDE_BELOW * height,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,10 +132,18 @@ def _bars(probabilities: list[float] | None) -> list[Bar]:
 
 
 def digit_views(prediction: Prediction) -> list[DigitView]:
-    return [DigitView(index=index + 1, digit=int(d["digit"]), confidence=float(d["confidence"]),
-                      uncertain=d["uncertain"], maybe=runner_up(d.get("probabilities")),
-                      bars=_bars(d.get("probabilities")), place=_placed(prediction, d["box"]))
-            for index, d in enumerate(prediction.digits or [])]
+    return [
+        DigitView(
+            index=index + 1,
+            digit=int(d["digit"]),
+            confidence=float(d["confidence"]),
+            uncertain=d["uncertain"],
+            maybe=runner_up(d.get("probabilities")),
+            bars=_bars(d.get("probabilities")),
+            place=_placed(prediction, d["box"]),
+        )
+        for index, d in enumerate(prediction.digits or [])
+    ]
 
 
 def line_views(prediction: Prediction) -> list[LineView]:
@@ -142,13 +155,16 @@ def line_views(prediction: Prediction) -> list[LineView]:
     lines = prediction.lines or []
     if len(lines) < 2:
         return []
-    return [LineView(index=i + 1, number=line["number"], place=_placed(prediction, line["box"]))
-            for i, line in enumerate(lines)]
+    return [
+        LineView(index=i + 1, number=line["number"], place=_placed(prediction, line["box"]))
+        for i, line in enumerate(lines)
+    ]
 
 
 def mark_views(prediction: Prediction) -> list[MarkView]:
-    return [MarkView(not_digit=float(m["not_digit"]), place=_placed(prediction, m["box"]))
-            for m in prediction.ignored or []]
+    return [
+        MarkView(not_digit=float(m["not_digit"]), place=_placed(prediction, m["box"])) for m in prediction.ignored or []
+    ]
 
 
 def _get_own(request: HttpRequest, pk: int) -> Prediction:
@@ -182,14 +198,18 @@ def draw(request: HttpRequest) -> HttpResponse:
         "closeWithin": CLOSE_WITHIN,
         "labelInsideBelow": LABEL_INSIDE_BELOW,
     }
-    return render(request, "recognizer/draw.html", {
-        "draw_config": config,
-        "login_url": login_url,
-        "signup_url": reverse("signup"),
-        "max_upload_mb": services.upload_limit_mb(),
-        "accepted_types": ",".join(ACCEPTED_TYPES),
-        "accepted_names": ACCEPTED_NAMES,
-    })
+    return render(
+        request,
+        "recognizer/draw.html",
+        {
+            "draw_config": config,
+            "login_url": login_url,
+            "signup_url": reverse("signup"),
+            "max_upload_mb": services.upload_limit_mb(),
+            "accepted_types": ",".join(ACCEPTED_TYPES),
+            "accepted_names": ACCEPTED_NAMES,
+        },
+    )
 
 
 # History --------------------------------------------------------------------------------
@@ -217,15 +237,21 @@ def history(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     predictions = selectors.prediction_list(user=signed_in(request), filters=request.GET)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p),
-             "marks": mark_views(p)} for p in page]
-    return render(request, "recognizer/history.html", {
-        "form": form,
-        "filtered": bool(query),
-        "page": page,
-        "rows": rows,
-        "query": query,
-    })
+    rows = [
+        {"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p), "marks": mark_views(p)}
+        for p in page
+    ]
+    return render(
+        request,
+        "recognizer/history.html",
+        {
+            "form": form,
+            "filtered": bool(query),
+            "page": page,
+            "rows": rows,
+            "query": query,
+        },
+    )
 
 
 # One prediction ---------------------------------------------------------------------------
@@ -243,8 +269,9 @@ def _detail_context(request: HttpRequest, prediction: Prediction, form: Correcti
         "confidence": _percent(prediction.confidence),
         "form": form,
         "query": query,
-        "neighbours": selectors.prediction_neighbours(user=signed_in(request), prediction=prediction,
-                                                      filters=request.GET),
+        "neighbours": selectors.prediction_neighbours(
+            user=signed_in(request), prediction=prediction, filters=request.GET
+        ),
     }
 
 
@@ -265,7 +292,7 @@ def _detail_url(request: HttpRequest, pk: int) -> str:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    """"That's not right": store the digits the owner says the picture shows."""
+    """ "That's not right": store the digits the owner says the picture shows."""
     prediction = _get_own(request, pk)
     if request.method != "POST":
         return redirect(_detail_url(request, pk) + "#correct")
@@ -277,8 +304,12 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("correct_label", exc)
         else:
             label = prediction.correct_label
-            messages.success(request, "Thanks, that confirms the reading." if label == prediction.number
-                             else f"Thanks: saved {label} as the correct reading.")
+            messages.success(
+                request,
+                "Thanks, that confirms the reading."
+                if label == prediction.number
+                else f"Thanks: saved {label} as the correct reading.",
+            )
             return redirect(_detail_url(request, pk))
     prediction.refresh_from_db()  # the page shows what is stored, not the rejected input
     return render(request, "recognizer/detail.html", _detail_context(request, prediction, form), status=400)
@@ -287,8 +318,10 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 # The one-click answers: what each does, and what it says once done.
 ANSWERS = {
     AnswerForm.CONFIRM: (services.prediction_confirm, "Thanks: saved {number} as right."),
-    AnswerForm.NOT_A_DIGIT: (services.prediction_mark_not_digit,
-                             "Thanks: saved the reading of {number} as not a digit."),
+    AnswerForm.NOT_A_DIGIT: (
+        services.prediction_mark_not_digit,
+        "Thanks: saved the reading of {number} as not a digit.",
+    ),
     AnswerForm.CLEAR: (services.prediction_answer_clear, "Took back your answer about the reading of {number}."),
 }
 
@@ -296,7 +329,7 @@ ANSWERS = {
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Yes, that's right", "Not a digit", or taking either back; then back to the page it came from."""
+    """ "Yes, that's right", "Not a digit", or taking either back; then back to the page it came from."""
     prediction = _get_own(request, pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -305,8 +338,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     store(prediction=prediction)
     messages.success(request, message.format(number=prediction.number))
     back = request.POST.get("next", "")  # the page of the button, with its filters
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("recognizer:detail", kwargs={"pk": pk})
     return redirect(back)
 
@@ -320,8 +352,9 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.prediction_delete(prediction=prediction)
         messages.success(request, f"Deleted the reading of {number} and its picture.")
         return redirect("recognizer:history")
-    return render(request, "recognizer/delete.html", {
-        "prediction": prediction, "confidence": _percent(prediction.confidence)})
+    return render(
+        request, "recognizer/delete.html", {"prediction": prediction, "confidence": _percent(prediction.confidence)}
+    )
 
 
 @login_or_token_required

@@ -79,8 +79,12 @@ def loopback_only(host: str) -> None:
 
 def fetch_token(host: str, port: int, username: str, password: str) -> str:
     conn = http.client.HTTPConnection(host, port, timeout=30)
-    conn.request("POST", TOKEN_PATH, body=json.dumps({"username": username, "password": password}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        TOKEN_PATH,
+        body=json.dumps({"username": username, "password": password}),
+        headers={"Content-Type": "application/json"},
+    )
     response = conn.getresponse()
     data = json.loads(response.read() or b"{}")
     conn.close()
@@ -89,8 +93,16 @@ def fetch_token(host: str, port: int, username: str, password: str) -> str:
     return data["token"]
 
 
-def client(host: str, port: int, headers: dict, bodies: list[tuple[bytes, str]], deadline: float,
-           budget: Budget, results: Results, record: bool) -> None:
+def client(
+    host: str,
+    port: int,
+    headers: dict,
+    bodies: list[tuple[bytes, str]],
+    deadline: float,
+    budget: Budget,
+    results: Results,
+    record: bool,
+) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     latencies: list[float] = []
     errors: Counter[str | int] = Counter()  # by exception name or HTTP status
@@ -145,8 +157,9 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[rank - 1]
 
 
-def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, requests: int, multi: bool,
-        warmup: int) -> tuple[Results, float]:
+def run(
+    host: str, port: int, token: str, *, concurrency: int, seconds: float, requests: int, multi: bool, warmup: int
+) -> tuple[Results, float]:
     if multi:
         pictures = [digits_png(d) for d in ("407", "1234", "95", "386", "2710")]
     else:
@@ -156,9 +169,22 @@ def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, r
     headers = {"Authorization": f"Token {token}", "Accept": "application/json", "Connection": "keep-alive"}
 
     if warmup:  # every worker loads its model and opens its files before the clock starts
-        threads = [threading.Thread(target=client, args=(host, port, headers, bodies, time.monotonic() + 30,
-                                                        Budget(max(1, warmup // concurrency)), Results(), False))
-                   for _ in range(concurrency)]
+        threads = [
+            threading.Thread(
+                target=client,
+                args=(
+                    host,
+                    port,
+                    headers,
+                    bodies,
+                    time.monotonic() + 30,
+                    Budget(max(1, warmup // concurrency)),
+                    Results(),
+                    False,
+                ),
+            )
+            for _ in range(concurrency)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -168,9 +194,12 @@ def run(host: str, port: int, token: str, *, concurrency: int, seconds: float, r
     budget = Budget(requests)
     started = time.monotonic()
     deadline = started + seconds
-    threads = [threading.Thread(target=client, args=(host, port, headers, bodies, deadline, budget, results, True),
-                                daemon=True)
-               for _ in range(concurrency)]
+    threads = [
+        threading.Thread(
+            target=client, args=(host, port, headers, bodies, deadline, budget, results, True), daemon=True
+        )
+        for _ in range(concurrency)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -208,19 +237,37 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("give --token, or --username and --password")
         token = fetch_token(host, port, args.username, args.password)
 
-    results, elapsed = run(host, port, token, concurrency=args.concurrency, seconds=args.seconds,
-                           requests=args.requests, multi=args.multi, warmup=args.warmup)
+    results, elapsed = run(
+        host,
+        port,
+        token,
+        concurrency=args.concurrency,
+        seconds=args.seconds,
+        requests=args.requests,
+        multi=args.multi,
+        warmup=args.warmup,
+    )
     latencies = sorted(results.latencies)
     done = len(latencies) + sum(results.errors.values())
-    print(f"{args.url}{PATH}  concurrency {args.concurrency}  {'multi' if args.multi else 'single digit'}  "
-          f"{elapsed:.1f} s")
-    print(f"requests: {done}  ok: {len(latencies)}  errors: {sum(results.errors.values())}"
-          + (f"  ({', '.join(f'{k}: {v}' for k, v in sorted(results.errors.items(), key=str))})"
-             if results.errors else ""))
+    print(
+        f"{args.url}{PATH}  concurrency {args.concurrency}  {'multi' if args.multi else 'single digit'}  "
+        f"{elapsed:.1f} s"
+    )
+    print(
+        f"requests: {done}  ok: {len(latencies)}  errors: {sum(results.errors.values())}"
+        + (
+            f"  ({', '.join(f'{k}: {v}' for k, v in sorted(results.errors.items(), key=str))})"
+            if results.errors
+            else ""
+        )
+    )
     print(f"requests/s: {len(latencies) / elapsed:.1f}")
     if latencies:
-        print("latency ms: " + "  ".join(f"p{p} {percentile(latencies, p) * 1000:.1f}" for p in (50, 95, 99))
-              + f"  max {latencies[-1] * 1000:.1f}")
+        print(
+            "latency ms: "
+            + "  ".join(f"p{p} {percentile(latencies, p) * 1000:.1f}" for p in (50, 95, 99))
+            + f"  max {latencies[-1] * 1000:.1f}"
+        )
     return 1 if results.errors or not latencies else 0
 
 

@@ -57,8 +57,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = 30) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 30
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -94,7 +95,8 @@ def database_url() -> tuple[str, Callable[[], object]]:
     env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
     subprocess.run(["createdb", name], env=env, check=True)
     return f"postgres://postgres@127.0.0.1:5432/{name}", lambda: subprocess.run(
-        ["dropdb", "--if-exists", name], env=env, check=False)
+        ["dropdb", "--if-exists", name], env=env, check=False
+    )
 
 
 def redis_url(folder: Path) -> tuple[str, subprocess.Popen | None]:
@@ -103,10 +105,27 @@ def redis_url(folder: Path) -> tuple[str, subprocess.Popen | None]:
     if not shutil.which("redis-server"):
         raise SystemExit("rehearsal: no Redis on 127.0.0.1:6379 and no redis-server to start one")
     port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    wait_until(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0,
-               10, "Redis starting")
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_until(
+        lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0,
+        10,
+        "Redis starting",
+    )
     return f"redis://127.0.0.1:{port}/0", server
 
 
@@ -115,8 +134,12 @@ def nginx_binary() -> str:
     if found:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light",
-                       shell=True, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light",
+            shell=True,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         return "/usr/sbin/nginx"
     raise SystemExit("rehearsal: Debian's nginx is not installed (apt-get install nginx-light), and this is not root")
 
@@ -129,9 +152,22 @@ class AppServer:
     def start(self) -> None:
         with self.log.open("a") as out:
             self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.py",
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    str(BIN / "gunicorn"),
+                    "config.wsgi",
+                    "--config",
+                    "config/gunicorn.py",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "1",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_until(lambda: answers(self.port), 60, f"app server on {self.port} getting ready")
 
     def kill(self) -> None:
@@ -148,9 +184,12 @@ class AppServer:
 def nginx_config(folder: Path, listen: int, servers: list[AppServer]) -> Path:
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     upstreams = "\n".join(f"        server 127.0.0.1:{s.port} max_fails=1 fail_timeout=3s;" for s in servers)
-    text = (text.replace("@USER@", "user root;" if os.geteuid() == 0 else "")
-            .replace("@RUN@", str(folder)).replace("@LISTEN@", f"127.0.0.1:{listen}")
-            .replace("@UPSTREAMS@", upstreams))
+    text = (
+        text.replace("@USER@", "user root;" if os.geteuid() == 0 else "")
+        .replace("@RUN@", str(folder))
+        .replace("@LISTEN@", f"127.0.0.1:{listen}")
+        .replace("@UPSTREAMS@", upstreams)
+    )
     path = folder / "nginx.conf"
     path.write_text(text)
     return path
@@ -182,8 +221,9 @@ class Traffic:
             i += 1
             started = time.perf_counter()
             try:
-                status, data = request(self.port, "POST", "/api/v1/predictions/", body,
-                                       {**headers, "Content-Type": content_type})
+                status, data = request(
+                    self.port, "POST", "/api/v1/predictions/", body, {**headers, "Content-Type": content_type}
+                )
             except OSError as exc:
                 with self.lock:
                     self.errors[type(exc).__name__] += 1
@@ -232,8 +272,9 @@ def health_times(port: int, deadline: float, out: list) -> None:
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     if result.returncode != 0:
         raise SystemExit(f"rehearsal: manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
     return result.stdout
@@ -263,11 +304,20 @@ def rehearse(seconds: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="digits-rehearsal-"))
     db, drop_db = database_url()
     redis, redis_server = redis_url(folder)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": db, "REDIS_URL": redis,
-           "MEDIA_ROOT": str(folder / "media"), "DJANGO_STATIC_ROOT": str(folder / "static"),
-           "MODEL_CACHE_DIR": str(folder / "models"), "DJANGO_NUM_PROXIES": "1",
-           "API_THROTTLE_USER": "100000/minute", "API_THROTTLE_READING": f"{READING_RATE}/minute"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": db,
+        "REDIS_URL": redis,
+        "MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "MODEL_CACHE_DIR": str(folder / "models"),
+        "DJANGO_NUM_PROXIES": "1",
+        "API_THROTTLE_USER": "100000/minute",
+        "API_THROTTLE_READING": f"{READING_RATE}/minute",
+    }
     servers: list[AppServer] = []
     nginx = None
     try:
@@ -279,9 +329,11 @@ def rehearse(seconds: float) -> dict:
         for server in servers:
             server.start()
         listen = free_port()
-        nginx = subprocess.Popen([nginx_binary(), "-c", str(nginx_config(folder, listen, servers)),
-                                  "-g", "daemon off;"], stderr=subprocess.STDOUT,
-                                 stdout=(folder / "nginx.out").open("w"))
+        nginx = subprocess.Popen(
+            [nginx_binary(), "-c", str(nginx_config(folder, listen, servers)), "-g", "daemon off;"],
+            stderr=subprocess.STDOUT,
+            stdout=(folder / "nginx.out").open("w"),
+        )
         wait_until(lambda: answers(listen, "/healthz"), 20, "nginx answering")
 
         started = time.monotonic()
@@ -290,8 +342,10 @@ def rehearse(seconds: float) -> dict:
         health: list = []
         held: list = []
         threads = [threading.Thread(target=traffic.client, args=(n,)) for n in range(CLIENTS)]
-        threads += [threading.Thread(target=slowloris, args=(listen, deadline, held)),
-                    threading.Thread(target=health_times, args=(listen, deadline, health))]
+        threads += [
+            threading.Thread(target=slowloris, args=(listen, deadline, held)),
+            threading.Thread(target=health_times, args=(listen, deadline, health)),
+        ]
         for t in threads:
             t.start()
         time.sleep(seconds / 3)
@@ -310,8 +364,10 @@ def rehearse(seconds: float) -> dict:
         # A person over their reading rate, asked on either server (through nginx's header).
         reader = {"Authorization": f"Token {tokens[PEOPLE]}", "X-Forwarded-For": "10.0.0.9"}
         body, content_type = traffic.bodies[7]
-        statuses = [request(servers[i % 2].port, "POST", "/api/v1/readings/", body,
-                            {**reader, "Content-Type": content_type})[0] for i in range(READING_RATE + 4)]
+        statuses = [
+            request(servers[i % 2].port, "POST", "/api/v1/readings/", body, {**reader, "Content-Type": content_type})[0]
+            for i in range(READING_RATE + 4)
+        ]
 
         stored = json.loads(marked(manage(env, "shell", "-c", STORED), "ROWS")[0])
         rows = dict(stored)
@@ -329,15 +385,23 @@ def rehearse(seconds: float) -> dict:
         failures = sum(traffic.errors.values())
         allowed = all(k == 502 or not isinstance(k, int) for k in traffic.errors)
         worst_health = max((t for _, t in health), default=None)
-        rate_check = {"limit_per_minute": READING_RATE, "allowed": statuses.count(200),
-                      "refused_429": statuses.count(429),
-                      "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses)
-                                                  if s == 429} == {s.port for s in servers}}
+        rate_check = {
+            "limit_per_minute": READING_RATE,
+            "allowed": statuses.count(200),
+            "refused_429": statuses.count(429),
+            "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses) if s == 429}
+            == {s.port for s in servers},
+        }
         summary = {
-            "seconds": seconds, "clients": CLIENTS, "people": PEOPLE, "slowloris_connections": SLOWLORIS,
+            "seconds": seconds,
+            "clients": CLIENTS,
+            "people": PEOPLE,
+            "slowloris_connections": SLOWLORIS,
             "slowloris_still_open_at_the_end": slow_open,
-            "killed_app_server_at_s": killed_at, "restarted_at_s": restarted_at,
-            "requests": len(created) + sum(traffic.errors.values()), "created_201": len(created),
+            "killed_app_server_at_s": killed_at,
+            "restarted_at_s": restarted_at,
+            "requests": len(created) + sum(traffic.errors.values()),
+            "created_201": len(created),
             "errors": {str(k): v for k, v in sorted(traffic.errors.items(), key=str)},
             "failures_allowed": f"at most {CLIENTS}, the requests in flight on the killed server (502 or dropped)",
             "requests_per_s": round(len(created) / seconds, 1),
@@ -345,19 +409,30 @@ def rehearse(seconds: float) -> dict:
             "p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
             "healthz_through_nginx_worst_ms": round(worst_health * 1000, 1) if worst_health else None,
             "healthz_not_200": sum(1 for status, _ in health if status != 200),
-            "rows": len(rows), "files": len(files),
-            "duplicated_201": duplicated, "201_without_row": len(answered_without_row),
-            "rows_without_201": len(rows_without_answer), "rows_without_file": len(rows_without_file),
+            "rows": len(rows),
+            "files": len(files),
+            "duplicated_201": duplicated,
+            "201_without_row": len(answered_without_row),
+            "rows_without_201": len(rows_without_answer),
+            "rows_without_file": len(rows_without_file),
             "files_without_row": len(files_without_row),
             "reading_rate_check": rate_check,
         }
         summary["passed"] = bool(
-            created and duplicated == 0 and not answered_without_row and not rows_without_file
-            and failures <= CLIENTS and allowed
-            and len(rows_without_answer) <= failures and len(files_without_row) <= failures
-            and worst_health is not None and worst_health < 1.0 and summary["healthz_not_200"] == 0
+            created
+            and duplicated == 0
+            and not answered_without_row
+            and not rows_without_file
+            and failures <= CLIENTS
+            and allowed
+            and len(rows_without_answer) <= failures
+            and len(files_without_row) <= failures
+            and worst_health is not None
+            and worst_health < 1.0
+            and summary["healthz_not_200"] == 0
             and rate_check["allowed"] == READING_RATE
-            and rate_check["refused_on_both_servers"])
+            and rate_check["refused_on_both_servers"]
+        )
         return summary
     finally:
         if nginx is not None:

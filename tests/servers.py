@@ -23,15 +23,23 @@ def site_env(folder: Path, **extra: str) -> dict[str, str]:
     static.mkdir(exist_ok=True)
     # Without a static manifest the web process refuses to start; these servers answer JSON only.
     (static / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "servers-" + "k" * 50, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "MEDIA_ROOT": str(folder / "media"), "DJANGO_STATIC_ROOT": str(static),
-            "MODEL_CACHE_DIR": str(folder / "models"), **extra}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "servers-" + "k" * 50,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_STATIC_ROOT": str(static),
+        "MODEL_CACHE_DIR": str(folder / "models"),
+        **extra,
+    }
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -60,9 +68,22 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 1):
     """gunicorn with config/gunicorn.py on a free port of 127.0.0.1; yields its URL once /healthz is 200."""
     port = free_port()
     with log.open("w") as output:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.py",
-                                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-                                  cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--config",
+                "config/gunicorn.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

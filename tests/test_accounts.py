@@ -75,8 +75,9 @@ def test_signup_with_a_taken_username(client, owner):
 
 
 def test_login_and_redirect_to_the_page_asked_for(client, owner):
-    response = client.post(reverse("login"), {"username": owner.username, "password": PASSWORD,
-                                              "next": reverse("token")})
+    response = client.post(
+        reverse("login"), {"username": owner.username, "password": PASSWORD, "next": reverse("token")}
+    )
     assert response.status_code == 302
     assert response.url == reverse("token")
     assert client.get(reverse("token")).status_code == 200
@@ -112,12 +113,14 @@ def test_logout_says_so_on_the_page_it_lands_on(owner_client):
 
 def test_password_change(owner_client, owner):
     new = "an0ther-Long-passphrase"
-    bad = owner_client.post(reverse("password_change"), {"old_password": "wrong", "new_password1": new,
-                                                         "new_password2": new})
+    bad = owner_client.post(
+        reverse("password_change"), {"old_password": "wrong", "new_password1": new, "new_password2": new}
+    )
     assert bad.status_code == 200
     assert "Your old password was entered incorrectly" in bad.content.decode()
-    response = owner_client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": new,
-                                                              "new_password2": new})
+    response = owner_client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.check_password(new)
@@ -319,8 +322,9 @@ def test_a_password_change_revokes_the_api_token(owner_client, owner):
     page = owner_client.get(reverse("password_change")).content.decode()
     assert "A new password also revokes your API token" in page  # it says so before it happens
     new = "a-Brand-new-passphrase-9"
-    response = owner_client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": new,
-                                                              "new_password2": new})
+    response = owner_client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 302
     assert not Token.objects.filter(user=owner).exists()
     assert not token_works(token.key)
@@ -340,16 +344,20 @@ def test_a_new_password_set_by_staff_in_the_admin_revokes_the_token_too(client, 
     token = Token.objects.create(user=owner)
     client.force_login(staff)
     new = "a-Brand-new-passphrase-9"
-    response = client.post(reverse("admin:auth_user_password_change", args=[owner.pk]),
-                           {"password1": new, "password2": new, "usable_password": "true"})
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[owner.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
     assert response.status_code == 302
     assert not Token.objects.filter(pk=token.pk).exists()
 
 
 def test_a_stronger_hash_at_log_in_is_no_new_password(client, owner, settings):
     """Django re-hashes an old hash when its hasher changes: the same password, so the token stays."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
-                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
     owner.password = make_password(PASSWORD, hasher="md5")
     owner.save()
     token = Token.objects.create(user=owner)

@@ -35,7 +35,7 @@ def test_staff_see_every_reading_with_its_thumbnail(staff_client, readings):
     assert response.status_code == 200
     html = response.content.decode()
     for prediction in readings:
-        assert f'{reverse("recognizer:image", kwargs={"pk": prediction.pk})}?size=thumb' in html
+        assert f"{reverse('recognizer:image', kwargs={'pk': prediction.pk})}?size=thumb" in html
     assert "Mark reviewed (confirm the reading)" in html
     assert ">31<" in html
 
@@ -83,8 +83,9 @@ def test_readings_cannot_be_added_in_the_admin(staff_client):
 def test_mark_reviewed_confirms_the_readings(staff_client, staff, readings):
     corrected = readings[1]
     services.prediction_correct(prediction=corrected, correct_label="37")
-    response = staff_client.post(reverse(CHANGELIST), {
-        "action": "mark_reviewed", "_selected_action": [p.pk for p in readings]}, follow=True)
+    response = staff_client.post(
+        reverse(CHANGELIST), {"action": "mark_reviewed", "_selected_action": [p.pk for p in readings]}, follow=True
+    )
     assert response.status_code == 200
     assert "Marked 2 readings reviewed." in response.content.decode()
     for prediction in readings:
@@ -118,8 +119,10 @@ def forced(owner):
     cannot refuse yet, so the row is written directly; tests/api/test_refusals.py makes real ones)."""
     reading = services.prediction_create(user=owner, image=digits_png("12"), multi=True, source="api")
     Prediction.objects.filter(pk=reading.pk).update(
-        forced=True, notice="This does not look like a digit; it was read anyway, as you asked.",
-        ignored=[{"box": [5, 6, 30, 10], "not_digit": 0.93}])
+        forced=True,
+        notice="This does not look like a digit; it was read anyway, as you asked.",
+        ignored=[{"box": [5, 6, 30, 10], "not_digit": 0.93}],
+    )
     reading.refresh_from_db()
     return reading
 
@@ -203,7 +206,8 @@ def test_mark_reviewed_keeps_a_not_a_digit_answer(staff_client, readings):
 
 
 def test_deleting_in_the_admin_removes_the_pictures_and_gives_back_the_storage(
-        staff_client, readings, django_capture_on_commit_callbacks):
+    staff_client, readings, django_capture_on_commit_callbacks
+):
     first, second = readings[0], readings[1]
     paths = [p.image.path for p in (first, second)]
     used = StorageUse.objects.get(user=first.user).bytes
@@ -213,6 +217,8 @@ def test_deleting_in_the_admin_removes_the_pictures_and_gives_back_the_storage(
     assert not Path(paths[0]).exists()
     assert StorageUse.objects.get(user=first.user).bytes == used - first.image_bytes
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(reverse("admin:recognizer_prediction_changelist"),
-                          {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"})
+        staff_client.post(
+            reverse("admin:recognizer_prediction_changelist"),
+            {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+        )
     assert not Prediction.objects.filter(pk=second.pk).exists() and not Path(paths[1]).exists()

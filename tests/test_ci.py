@@ -18,17 +18,23 @@ NO_CHROMIUM = "/nonexistent/chromium"
 
 
 def run_browser_tests(**env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "tests/e2e", "-q", "-x", "-rfEs", "-p", "no:cacheprovider"],
-                          cwd=ROOT, env={**os.environ, "E2E_CHROMIUM": NO_CHROMIUM, **env},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/e2e", "-q", "-x", "-rfEs", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env={**os.environ, "E2E_CHROMIUM": NO_CHROMIUM, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_in_ci_a_missing_chromium_fails_the_browser_tests_with_the_reason():
     run = run_browser_tests(E2E_REQUIRED="1")
 
     assert run.returncode == 1, run.stdout[-3000:]
-    assert f"browser tests are required here (E2E_REQUIRED=1) and cannot run: no Chromium at {NO_CHROMIUM}" \
-        in run.stdout
+    assert (
+        f"browser tests are required here (E2E_REQUIRED=1) and cannot run: no Chromium at {NO_CHROMIUM}" in run.stdout
+    )
     assert " skipped" not in run.stdout.splitlines()[-1]
 
 
@@ -44,12 +50,21 @@ def test_ci_runs_make_lint_first_and_stops_when_it_fails(tmp_path):
     # .ci/run with a `make` whose lint fails (and Redis and nginx present, so nothing is installed).
     fakes, calls = tmp_path / "bin", tmp_path / "calls"
     fakes.mkdir()
-    for name, body in {"make": f'echo "make $*" >> {calls}; [ "$1" != lint ]', "redis-server": "exit 0",
-                       "nginx": "exit 0"}.items():
+    for name, body in {
+        "make": f'echo "make $*" >> {calls}; [ "$1" != lint ]',
+        "redis-server": "exit 0",
+        "nginx": "exit 0",
+    }.items():
         (fakes / name).write_text(f"#!/bin/sh\n{body}\n")
         (fakes / name).chmod(0o755)
-    run = subprocess.run([str(ROOT / ".ci" / "run")], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PATH": f"{fakes}:{os.environ['PATH']}"})
+    run = subprocess.run(
+        [str(ROOT / ".ci" / "run")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f"{fakes}:{os.environ['PATH']}"},
+    )
 
     assert run.returncode != 0, run.stdout[-3000:]
     assert calls.read_text().splitlines() == ["make lint"]  # no test, no database: it stopped there

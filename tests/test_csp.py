@@ -71,7 +71,7 @@ def check(response) -> None:
         assert got[name] == value, (name, header)
     assert got["script-src"].split()[0] == "'self'"
     assert "unsafe-inline" not in header and "unsafe-eval" not in header
-    nonces = [source[len("'nonce-"):-1] for source in got["script-src"].split() if source.startswith("'nonce-")]
+    nonces = [source[len("'nonce-") : -1] for source in got["script-src"].split() if source.startswith("'nonce-")]
     blocked = Blocked(nonces[0] if nonces else None)
     blocked.feed(response.content.decode())
     assert blocked.found == [], response.request["PATH_INFO"]
@@ -82,8 +82,15 @@ def stored(owner):
     return services.prediction_create(user=owner, image=digits_png("2024"), multi=True, source="upload")
 
 
-VISITOR_PAGES = ["recognizer:draw", "login", "signup", "password_reset", "password_reset_done",
-                 "password_reset_complete", "api:docs"]
+VISITOR_PAGES = [
+    "recognizer:draw",
+    "login",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "api:docs",
+]
 
 
 @pytest.mark.parametrize("name", VISITOR_PAGES)
@@ -98,8 +105,9 @@ def test_a_page_that_is_not_there_carries_it_too(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("name", ["recognizer:draw", "recognizer:history", "token", "password_change",
-                                  "password_change_done", "api:docs"])
+@pytest.mark.parametrize(
+    "name", ["recognizer:draw", "recognizer:history", "token", "password_change", "password_change_done", "api:docs"]
+)
 def test_a_members_pages_carry_the_policy_and_keep_to_it(owner_client, stored, name):
     check(owner_client.get(reverse(name)))
 
@@ -109,9 +117,17 @@ def test_a_readings_pages_carry_the_policy_and_keep_to_it(owner_client, stored, 
     check(owner_client.get(reverse(name, kwargs={"pk": stored.pk})))
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/recognizer/prediction/",
-                                  "/admin/recognizer/prediction/{pk}/change/", "/admin/auth/user/",
-                                  "/admin/auth/user/{owner}/change/", "/admin/password_change/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/recognizer/prediction/",
+        "/admin/recognizer/prediction/{pk}/change/",
+        "/admin/auth/user/",
+        "/admin/auth/user/{owner}/change/",
+        "/admin/password_change/",
+    ],
+)
 def test_the_admins_pages_carry_the_policy_and_keep_to_it(client, staff, owner, stored, path):
     client.force_login(staff)
 

@@ -32,9 +32,14 @@ DATABASE_DOWN = "postgres://digits@127.0.0.1:1/digits"  # port 1: refused at onc
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """The environment of `make serve`: the site's own settings, DEBUG off, a database of the test's own."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DJANGO_STATIC_ROOT": str(tmp_path / "no-static")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "no-static"),
+    }
     env.update(overrides)
     return env
 
@@ -48,8 +53,10 @@ def collected(tmp_path_factory) -> Path:
     """STATIC_ROOT after `collectstatic`, as `make serve` runs it (DEBUG off, no manifest before)."""
     tmp = tmp_path_factory.mktemp("collected")
     static_root = tmp / "static"
-    done = run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-               production_env(tmp, DJANGO_STATIC_ROOT=str(static_root)))
+    done = run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        production_env(tmp, DJANGO_STATIC_ROOT=str(static_root)),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert (static_root / "staticfiles.json").exists()
     return static_root
@@ -68,8 +75,10 @@ def test_without_collected_static_files_the_web_process_refuses_to_start_saying_
 
 
 def test_gunicorn_without_collected_static_files_stops_with_the_reason(tmp_path):
-    started = run([GUNICORN, "config.wsgi", "--config", "config/gunicorn.py", "--bind", "127.0.0.1:0",
-                   "--workers", "1"], production_env(tmp_path))
+    started = run(
+        [GUNICORN, "config.wsgi", "--config", "config/gunicorn.py", "--bind", "127.0.0.1:0", "--workers", "1"],
+        production_env(tmp_path),
+    )
 
     assert started.returncode != 0
     assert "run `python manage.py collectstatic`" in started.stdout + started.stderr
@@ -104,9 +113,22 @@ def database_down(tmp_path_factory, collected):
     log = tmp / "gunicorn.log"
     env = production_env(tmp, DATABASE_URL=DATABASE_DOWN, DJANGO_STATIC_ROOT=str(collected))
     with log.open("w") as output:
-        server = subprocess.Popen([GUNICORN, "config.wsgi", "--config", "config/gunicorn.py",
-                                   "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                                  cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                GUNICORN,
+                "config.wsgi",
+                "--config",
+                "config/gunicorn.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -141,8 +163,7 @@ API_CALLS = [
 
 
 @pytest.mark.parametrize(("method", "path", "headers", "body"), API_CALLS)
-def test_with_the_database_down_the_api_answers_503_json_with_retry_after(database_down, method, path, headers,
-                                                                         body):
+def test_with_the_database_down_the_api_answers_503_json_with_retry_after(database_down, method, path, headers, body):
     url, _ = database_down
     cookies = {} if headers else SESSION
 
@@ -151,12 +172,21 @@ def test_with_the_database_down_the_api_answers_503_json_with_retry_after(databa
     assert response.status_code == 503, response.text[:500]
     assert response.headers["Content-Type"] == "application/json"
     assert response.headers["Retry-After"] == str(faults.RETRY_SECONDS)
-    assert response.json() == {"detail": f"The database is not answering: try again in {faults.RETRY_SECONDS} "
-                                         "seconds."}
+    assert response.json() == {"detail": f"The database is not answering: try again in {faults.RETRY_SECONDS} seconds."}
 
 
-@pytest.mark.parametrize("path", ["/", "/history/", "/history/1/", "/accounts/token/", "/accounts/password/",
-                                  "/admin/", "/admin/recognizer/prediction/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/history/",
+        "/history/1/",
+        "/accounts/token/",
+        "/accounts/password/",
+        "/admin/",
+        "/admin/recognizer/prediction/",
+    ],
+)
 def test_with_the_database_down_a_signed_in_page_is_a_short_503_page(database_down, path):
     url, _ = database_down
 
@@ -180,9 +210,13 @@ def test_with_the_database_down_logging_in_is_a_503_page(database_down):
     assert found, form.text
     csrf = found.group(1)
 
-    response = browser.post(f"{url}/accounts/login/", data={"csrfmiddlewaretoken": csrf, "username": "olivia",
-                                                           "password": "a-Long-enough-passw0rd"},
-                            headers={"Referer": f"{url}/accounts/login/"}, timeout=30, allow_redirects=False)
+    response = browser.post(
+        f"{url}/accounts/login/",
+        data={"csrfmiddlewaretoken": csrf, "username": "olivia", "password": "a-Long-enough-passw0rd"},
+        headers={"Referer": f"{url}/accounts/login/"},
+        timeout=30,
+        allow_redirects=False,
+    )
 
     assert response.status_code == 503
     assert "cannot reach its database" in response.text

@@ -60,8 +60,14 @@ def test_json_nested_50000_deep_is_a_400_with_a_sentence(token, path):
 
 def multipart(png: bytes) -> tuple[bytes, str]:
     boundary = secrets.token_hex(8)
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"seven.png\"\r\n"
-            "Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="seven.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + png
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -72,8 +78,12 @@ def post_chunked(url: str, path: str, key: str) -> tuple[int, dict, dict]:
     assert parts.hostname, url
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
-        connection.request("POST", path, body=iter([body[:100], body[100:]]),
-                           headers={"Authorization": f"Token {key}", "Content-Type": content_type})
+        connection.request(
+            "POST",
+            path,
+            body=iter([body[:100], body[100:]]),
+            headers={"Authorization": f"Token {key}", "Content-Type": content_type},
+        )
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), json.loads(response.read())
     finally:

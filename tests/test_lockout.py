@@ -28,8 +28,10 @@ def _fast_passwords_and_no_rate_limits(settings):
     """PBKDF2 costs seconds a guess on a busy machine; the API's own rate limit (30/minute
     anonymous) would answer before the lock-out does."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "1000/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "1000/minute"},
+    }
 
 
 def page_log_in(username: str, password: str, address: str = ATTACKER):
@@ -37,8 +39,9 @@ def page_log_in(username: str, password: str, address: str = ATTACKER):
 
 
 def admin_log_in(username: str, password: str, address: str = ATTACKER):
-    return Client(REMOTE_ADDR=address).post("/admin/login/", {"username": username, "password": password,
-                                                              "next": "/admin/"})
+    return Client(REMOTE_ADDR=address).post(
+        "/admin/login/", {"username": username, "password": password, "next": "/admin/"}
+    )
 
 
 def token_log_in(username: str, password: str, address: str = ATTACKER):
@@ -120,8 +123,9 @@ def test_staff_see_the_lock_out_in_the_admin_and_lift_it(owner, staff):
     assert "olivia" in listing.content.decode() and ATTACKER in listing.content.decode()
 
     attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
-    lifted = admin.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": attempts,
-                                                       "post": "yes"})
+    lifted = admin.post(
+        "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": attempts, "post": "yes"}
+    )
     assert lifted.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert token_log_in("olivia", PASSWORD, address=ELSEWHERE).status_code == 200
@@ -135,7 +139,8 @@ def test_a_proxy_in_front_locks_the_client_not_everyone_behind_it(owner, member,
 
     def through_proxy(username: str, password: str, client_address: str):
         return APIClient(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_address).post(
-            TOKEN, {"username": username, "password": password}, format="json")
+            TOKEN, {"username": username, "password": password}, format="json"
+        )
 
     for i in range(10):
         through_proxy(f"someone{i}", "wrong", ATTACKER)
@@ -150,8 +155,13 @@ def test_a_forwarded_entry_that_is_no_address_is_no_500(owner, settings):
     column would refuse the text)."""
     settings.NUM_PROXIES = 1
     response = APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address").post(
-        TOKEN, {"username": "olivia", "password": "wrong"}, format="json")
+        TOKEN, {"username": "olivia", "password": "wrong"}, format="json"
+    )
     assert response.status_code == 400
     assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
-    assert Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="").post(
-        reverse("login"), {"username": "olivia", "password": PASSWORD}).status_code == 302
+    assert (
+        Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="")
+        .post(reverse("login"), {"username": "olivia", "password": PASSWORD})
+        .status_code
+        == 302
+    )

@@ -45,14 +45,26 @@ print("served")
 
 def test_migrate_alone_prepares_the_database_for_log_ins_lock_outs_and_rate_limits(tmp_path):
     # Debug on: pages then need no collected static files (another step, which start-up checks).
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DJANGO_DEBUG": "1",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "MEDIA_ROOT": str(tmp_path / "media"),
-           "REDIS_URL": ""}
-    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "REDIS_URL": "",
+    }
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert migrate.returncode == 0, migrate.stderr
-    served = subprocess.run([sys.executable, "-c", AFTER_MIGRATE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+    served = subprocess.run(
+        [sys.executable, "-c", AFTER_MIGRATE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert served.returncode == 0, served.stderr[-3000:]
     assert served.stdout.strip().endswith("served")
 

@@ -28,15 +28,23 @@ def test_existing_readings_get_one_line_and_their_uncertain_flag(django_user_mod
     old = migrate(BEFORE)
     user = old.get_model("auth", "User").objects.create(username="olivia")
     Prediction = old.get_model("recognizer", "Prediction")
-    common = {"user_id": user.pk, "source": "draw", "image": "", "width": 280, "height": 280, "model_version": "old",
-                  "duration_ms": 1.0}
-    digits = [{"digit": 4, "confidence": 0.99, "probabilities": [0.1] * 10, "box": [10, 20, 30, 40],
-               "uncertain": False},
-              {"digit": 7, "confidence": 0.6, "probabilities": [0.1] * 10, "box": [50, 15, 30, 40],
-               "uncertain": True}]
+    common = {
+        "user_id": user.pk,
+        "source": "draw",
+        "image": "",
+        "width": 280,
+        "height": 280,
+        "model_version": "old",
+        "duration_ms": 1.0,
+    }
+    digits = [
+        {"digit": 4, "confidence": 0.99, "probabilities": [0.1] * 10, "box": [10, 20, 30, 40], "uncertain": False},
+        {"digit": 7, "confidence": 0.6, "probabilities": [0.1] * 10, "box": [50, 15, 30, 40], "uncertain": True},
+    ]
     number = Prediction.objects.create(multi=True, confidence=0.6, digits=digits, number="47", **common)
-    single = Prediction.objects.create(multi=False, digit=4, confidence=0.99, probabilities=[0.1] * 10,
-                                       digits=digits[:1], number="4", **common)
+    single = Prediction.objects.create(
+        multi=False, digit=4, confidence=0.99, probabilities=[0.1] * 10, digits=digits[:1], number="4", **common
+    )
     try:
         new = migrate(AFTER)
         Prediction = new.get_model("recognizer", "Prediction")
@@ -58,8 +66,19 @@ def test_existing_answers_are_kept_and_no_reading_is_marked_not_a_digit(django_u
     old = migrate(AFTER)
     user = old.get_model("auth", "User").objects.create(username="olivia")
     Prediction = old.get_model("recognizer", "Prediction")
-    common = {"user_id": user.pk, "source": "draw", "image": "", "width": 280, "height": 280, "model_version": "old",
-                  "duration_ms": 1.0, "multi": False, "digit": 4, "confidence": 0.99, "number": "4"}
+    common = {
+        "user_id": user.pk,
+        "source": "draw",
+        "image": "",
+        "width": 280,
+        "height": 280,
+        "model_version": "old",
+        "duration_ms": 1.0,
+        "multi": False,
+        "digit": 4,
+        "confidence": 0.99,
+        "number": "4",
+    }
     corrected = Prediction.objects.create(correct_label="9", **common)
     plain = Prediction.objects.create(**common)
     try:

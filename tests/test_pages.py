@@ -55,8 +55,16 @@ def test_draw_page_has_the_canvas_tools_and_api_addresses(owner_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<canvas id="canvas"' in html
-    for control in ('id="brush"', 'id="undo"', 'id="clear"', 'id="file"', 'id="read"', 'id="save"',
-                    'id="live" checked', 'id="announce" checked'):
+    for control in (
+        'id="brush"',
+        'id="undo"',
+        'id="clear"',
+        'id="file"',
+        'id="read"',
+        'id="save"',
+        'id="live" checked',
+        'id="announce" checked',
+    ):
         assert control in html
     # Every control has a label for screen readers.
     for target in ("brush", "file", "live", "announce"):
@@ -93,7 +101,7 @@ def test_visitors_can_draw_without_an_account_and_are_told_what_is_stored(client
     html = response.content.decode()
     assert '<canvas id="canvas"' in html and 'id="read"' in html
     assert 'id="save"' not in html  # saving asks to log in
-    login = f'{reverse("login")}?next=%2F'
+    login = f"{reverse('login')}?next=%2F"
     assert f'<a id="save-login" class="button-like" href="{login}">Log in to save</a>' in html
     assert "nothing you draw is stored" in html and f'href="{reverse("signup")}"' in html
     assert draw_config(html)["signedIn"] is False and draw_config(html)["user"] is None
@@ -111,8 +119,9 @@ def test_the_canvas_is_an_image_named_by_what_was_read(owner_client):
     assert dangling_references(html) == []
 
 
-@pytest.mark.parametrize("name", ["recognizer:draw", "recognizer:history", "token", "password_change", "login",
-                                  "password_reset"])
+@pytest.mark.parametrize(
+    "name", ["recognizer:draw", "recognizer:history", "token", "password_change", "login", "password_reset"]
+)
 def test_every_page_has_a_skip_link_a_favicon_and_no_dangling_aria_reference(client, owner, name):
     if name not in ("login", "password_reset"):
         client.force_login(owner)
@@ -226,8 +235,9 @@ def test_pagination_keeps_the_filters(owner_client, owner):
     for _ in range(HISTORY_PAGE_SIZE + 1):
         make(owner, "1", source="upload")
     html = owner_client.get(reverse("recognizer:history"), {"source": "upload", "digit": "1"}).content.decode()
-    assert ('href="?source=upload&amp;digit=1&amp;page=2"' in html
-            or 'href="?digit=1&amp;source=upload&amp;page=2"' in html)
+    assert (
+        'href="?source=upload&amp;digit=1&amp;page=2"' in html or 'href="?digit=1&amp;source=upload&amp;page=2"' in html
+    )
 
 
 # One prediction --------------------------------------------------------------------------------
@@ -378,8 +388,9 @@ def test_get_on_the_correction_address_goes_to_the_form(owner_client, owner):
 # Delete -----------------------------------------------------------------------------------------
 
 
-def test_delete_asks_first_then_removes_the_row_and_the_file(owner_client, owner, settings,
-                                                              django_capture_on_commit_callbacks):
+def test_delete_asks_first_then_removes_the_row_and_the_file(
+    owner_client, owner, settings, django_capture_on_commit_callbacks
+):
     prediction = make(owner, "5")
     assert prediction.image.name
     path = Path(settings.MEDIA_ROOT, prediction.image.name)
@@ -415,8 +426,14 @@ def digit(value: int, box, *, best: float = 0.99, runner: tuple[int, float] | No
         probabilities[runner[0]] = runner[1]
     rest = (1 - sum(probabilities)) / probabilities.count(0.0)
     probabilities = [p or rest for p in probabilities]
-    return {"digit": value, "confidence": best, "probabilities": probabilities, "box": list(box),
-            "uncertain": best < 0.8, "not_digit": 0.0}
+    return {
+        "digit": value,
+        "confidence": best,
+        "probabilities": probabilities,
+        "box": list(box),
+        "uncertain": best < 0.8,
+        "not_digit": 0.0,
+    }
 
 
 def stored(user, lines: list[list[dict]], *, ignored=(), forced=False, notice=None, multi=True) -> Prediction:
@@ -427,23 +444,46 @@ def stored(user, lines: list[list[dict]], *, ignored=(), forced=False, notice=No
         left, top = min(d["box"][0] for d in digits), min(d["box"][1] for d in digits)
         right = max(d["box"][0] + d["box"][2] for d in digits)
         bottom = max(d["box"][1] + d["box"][3] for d in digits)
-        rows.append({"number": "".join(str(d["digit"]) for d in digits), "box": [left, top, right - left, bottom - top],
-                     "digits": digits})
+        rows.append(
+            {
+                "number": "".join(str(d["digit"]) for d in digits),
+                "box": [left, top, right - left, bottom - top],
+                "digits": digits,
+            }
+        )
     every = [d for line in lines for d in line]
     single = not multi
     return Prediction.objects.create(
-        user=user, source="draw", multi=multi, image="", width=600, height=400,
-        digit=every[0]["digit"] if single else None, confidence=min(d["confidence"] for d in every),
-        probabilities=every[0]["probabilities"] if single else None, digits=every, lines=rows,
-        ignored=[{"box": list(b), "not_digit": 0.97} for b in ignored], number=" ".join(r["number"] for r in rows),
-        uncertain=any(d["uncertain"] for d in every), forced=forced, notice=notice, model_version="test",
-        duration_ms=1.0)
+        user=user,
+        source="draw",
+        multi=multi,
+        image="",
+        width=600,
+        height=400,
+        digit=every[0]["digit"] if single else None,
+        confidence=min(d["confidence"] for d in every),
+        probabilities=every[0]["probabilities"] if single else None,
+        digits=every,
+        lines=rows,
+        ignored=[{"box": list(b), "not_digit": 0.97} for b in ignored],
+        number=" ".join(r["number"] for r in rows),
+        uncertain=any(d["uncertain"] for d in every),
+        forced=forced,
+        notice=notice,
+        model_version="test",
+        duration_ms=1.0,
+    )
 
 
 def test_detail_draws_each_line_and_the_ignored_marks(owner_client, owner):
-    prediction = stored(owner, [[digit(1, (20, 20, 40, 80)), digit(2, (80, 20, 50, 80))],
-                                [digit(3, (20, 200, 50, 80)), digit(4, (140, 200, 50, 80))]],
-                        ignored=[(80, 230, 40, 12)])
+    prediction = stored(
+        owner,
+        [
+            [digit(1, (20, 20, 40, 80)), digit(2, (80, 20, 50, 80))],
+            [digit(3, (20, 200, 50, 80)), digit(4, (140, 200, 50, 80))],
+        ],
+        ignored=[(80, 230, 40, 12)],
+    )
     html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
     assert 'id="reading-number">12 34<' in html
     assert html.count('<rect class="line"') == 2 and html.count('<rect class="ignored"') == 1
@@ -471,8 +511,13 @@ def test_one_line_needs_no_line_box(owner_client, owner):
 
 
 def test_a_forced_reading_says_so(owner_client, owner):
-    prediction = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.3)]], forced=True, multi=False,
-                        notice="This does not look like a digit; it was read anyway, as you asked.")
+    prediction = stored(
+        owner,
+        [[digit(4, (40, 40, 200, 200), best=0.3)]],
+        forced=True,
+        multi=False,
+        notice="This does not look like a digit; it was read anyway, as you asked.",
+    )
     html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": prediction.pk})).content.decode()
     assert 'id="reading-forced">Read anyway<' in html
     assert "it did not look like a digit, and was read anyway" in html
@@ -489,10 +534,10 @@ def test_a_number_read_as_one_digit_shows_the_notice(owner_client, owner):
 
 
 def test_close_runners_up_are_shown_and_far_ones_are_not(owner_client, owner):
-    close = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.55, runner=(9, 0.55 - CLOSE_WITHIN + 0.01))]],
-                   multi=False)
-    far = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.8, runner=(9, 0.8 - CLOSE_WITHIN - 0.01))]],
-                 multi=False)
+    close = stored(
+        owner, [[digit(4, (40, 40, 200, 200), best=0.55, runner=(9, 0.55 - CLOSE_WITHIN + 0.01))]], multi=False
+    )
+    far = stored(owner, [[digit(4, (40, 40, 200, 200), best=0.8, runner=(9, 0.8 - CLOSE_WITHIN - 0.01))]], multi=False)
     html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": close.pk})).content.decode()
     assert 'id="reading-maybe">4, maybe 9<' in html
     html = owner_client.get(reverse("recognizer:detail", kwargs={"pk": far.pk})).content.decode()

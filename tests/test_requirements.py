@@ -34,8 +34,7 @@ TRAINING_MODULES = {"tensorflow", "keras", "tf2onnx", "onnx", "matplotlib"}  # o
 # ImportError`), so a server without them works the same: Django REST framework's compat module
 # takes requests (for its test client) and Pygments, and requests brings its own; urllib3 looks for
 # backports.zstd, which touches the `backports` namespace that backports.strenum installs.
-OPTIONAL_AT_SERVING = {"requests", "urllib3", "idna", "certifi", "charset-normalizer", "pygments",
-                       "backports-strenum"}
+OPTIONAL_AT_SERVING = {"requests", "urllib3", "idna", "certifi", "charset-normalizer", "pygments", "backports-strenum"}
 # What `python -m venv` itself installs: setuptools' _distutils_hack runs at every start (a .pth file).
 VENV_OWN = {"pip", "setuptools"}
 
@@ -125,19 +124,33 @@ def test_the_web_process_imports_no_tensorflow_keras_onnx_exporters_or_matplotli
     picture = tmp_path / "seven.png"
     picture.write_bytes(digits_png("7"))
     # The site's own settings, as gunicorn loads them; debug on, so the pages need no manifest.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1",
-           "DJANGO_SECRET_KEY": "tests-only-" + "k" * 50, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "MEDIA_ROOT": str(tmp_path / "media"), "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-           "MODEL_CACHE_DIR": str(tmp_path / "models"), "REDIS_URL": ""}
-    done = subprocess.run([sys.executable, "-c", WEB_PROCESS, str(picture), ",".join(sorted(TRAINING_MODULES))],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": "tests-only-" + "k" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "MODEL_CACHE_DIR": str(tmp_path / "models"),
+        "REDIS_URL": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WEB_PROCESS, str(picture), ",".join(sorted(TRAINING_MODULES))],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     web = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert web["digit"] == 7
     assert set(web["statuses"].values()) == {200}, web["statuses"]
     assert web["training_modules"] == [], f"the web process imported {web['training_modules']}\n" + "\n".join(
-        f"{name} first from:\n{stack}" for name, stack in web["first_import"].items())
+        f"{name} first from:\n{stack}" for name, stack in web["first_import"].items()
+    )
     serving = set(_pins(SERVING))
     outside = {d for d in map(_name, web["distributions"]) if d not in serving} - OPTIONAL_AT_SERVING - VENV_OWN
     assert not outside, f"the web process imported packages that requirements.txt does not pin: {sorted(outside)}"

@@ -64,8 +64,9 @@ def test_yes_thats_right_confirms_the_reading_and_says_so(owner_client, owner):
     assert 'name="answer" value="confirm"' in html and 'name="answer" value="not_a_digit"' in html
     assert "Not answered yet" in html and 'value="clear"' not in html  # nothing to take back yet
 
-    response = owner_client.post(answer_url(prediction), {"answer": "confirm", "next": detail_url(prediction)},
-                                 follow=True)
+    response = owner_client.post(
+        answer_url(prediction), {"answer": "confirm", "next": detail_url(prediction)}, follow=True
+    )
 
     assert response.redirect_chain == [(detail_url(prediction), 302)]
     assert stored(prediction) == ("45", False) and prediction.answer == Answer.CONFIRMED
@@ -154,8 +155,12 @@ def test_it_goes_back_only_to_a_page_of_the_site(owner_client, owner):
 
 
 def test_each_history_row_has_the_buttons_and_shows_its_answer(owner_client, owner):
-    right, wrong, star, fresh = (make(owner, "3", minutes_ago=4), make(owner, "5", minutes_ago=3),
-                                 make(owner, "8", minutes_ago=2), make(owner, "2", minutes_ago=1))
+    right, wrong, star, fresh = (
+        make(owner, "3", minutes_ago=4),
+        make(owner, "5", minutes_ago=3),
+        make(owner, "8", minutes_ago=2),
+        make(owner, "2", minutes_ago=1),
+    )
     services.prediction_confirm(prediction=right)
     services.prediction_correct(prediction=wrong, correct_label="6")
     services.prediction_mark_not_digit(prediction=star)
@@ -171,7 +176,7 @@ def test_each_history_row_has_the_buttons_and_shows_its_answer(owner_client, own
     assert 'value="confirm"' not in rows[right.pk] and 'value="not_a_digit"' not in rows[star.pk]
     assert 'value="clear"' not in rows[fresh.pk] and 'value="clear"' in rows[star.pk]
     # Each button names its reading for a screen reader in a list of them.
-    assert "Yes, that's right<span class=\"visually-hidden\">: 2</span>" in rows[fresh.pk]
+    assert 'Yes, that\'s right<span class="visually-hidden">: 2</span>' in rows[fresh.pk]
     assert dangling_references(html) == []
 
 
@@ -181,8 +186,9 @@ def test_a_history_button_returns_to_the_same_page_with_its_filters(owner_client
     html = owner_client.get(page).content.decode()
     assert f'name="next" value="{HISTORY}?digit=7&amp;status=unanswered&amp;page=1#reading-{prediction.pk}"' in html
 
-    response = owner_client.post(answer_url(prediction), {"answer": "not_a_digit",
-                                                           "next": f"{page}#reading-{prediction.pk}"})
+    response = owner_client.post(
+        answer_url(prediction), {"answer": "not_a_digit", "next": f"{page}#reading-{prediction.pk}"}
+    )
     assert response.status_code == 302 and response.url == f"{page}#reading-{prediction.pk}"
     assert stored(prediction) == (None, True)
     after = owner_client.get(page)
@@ -211,15 +217,18 @@ def answered(owner, member):
     return readings
 
 
-@pytest.mark.parametrize(("status", "found"), [
-    ("not_sure", ["not_sure"]),
-    ("confirmed", ["confirmed"]),
-    ("corrected", ["corrected"]),
-    ("not_a_digit", ["not_a_digit"]),
-    ("unanswered", ["not_sure", "unanswered"]),
-    ("", ["not_sure", "not_a_digit", "corrected", "confirmed", "unanswered"]),
-    ("bogus", ["not_sure", "not_a_digit", "corrected", "confirmed", "unanswered"]),  # ignored, not an error
-])
+@pytest.mark.parametrize(
+    ("status", "found"),
+    [
+        ("not_sure", ["not_sure"]),
+        ("confirmed", ["confirmed"]),
+        ("corrected", ["corrected"]),
+        ("not_a_digit", ["not_a_digit"]),
+        ("unanswered", ["not_sure", "unanswered"]),
+        ("", ["not_sure", "not_a_digit", "corrected", "confirmed", "unanswered"]),
+        ("bogus", ["not_sure", "not_a_digit", "corrected", "confirmed", "unanswered"]),  # ignored, not an error
+    ],
+)
 def test_history_filters_by_status(owner_client, answered, status, found):
     response = owner_client.get(HISTORY, {"status": status})
     assert response.status_code == 200
@@ -230,14 +239,20 @@ def test_the_status_filter_is_offered_with_its_choices_and_combines_with_the_oth
     html = owner_client.get(HISTORY, {"status": "not_a_digit"}).content.decode()
     assert '<select name="status" aria-describedby="id_status_helptext" id="id_status">' in html
     assert re.search(r'<div class="help visually-hidden" id="id_status_helptext">Readings the model was not sure', html)
-    for value, label in [("", "Any status"), ("not_sure", "Not sure"), ("unanswered", "No answer yet"),
-                         ("confirmed", "Confirmed"), ("corrected", "Corrected")]:
+    for value, label in [
+        ("", "Any status"),
+        ("not_sure", "Not sure"),
+        ("unanswered", "No answer yet"),
+        ("confirmed", "Confirmed"),
+        ("corrected", "Corrected"),
+    ]:
         assert f'<option value="{value}">{label}</option>' in html
     assert '<option value="not_a_digit" selected>Not a digit</option>' in html
     assert "1 reading match" in html and "Show all" in html
     assert dangling_references(html) == []
     assert ids_listed(owner_client.get(HISTORY, {"status": "not_a_digit", "digit": "4"})) == [
-        answered["not_a_digit"].pk]
+        answered["not_a_digit"].pk
+    ]
     assert ids_listed(owner_client.get(HISTORY, {"status": "not_a_digit", "digit": "5"})) == []
 
 
@@ -250,8 +265,11 @@ def test_a_reading_links_to_its_page_with_the_filters(owner_client, answered):
 
 def test_the_answer_of_a_reading_and_its_query_agree(answered):
     for prediction in Prediction.objects.all():
-        matching = {answer for answer, query in ANSWER_QUERIES.items()
-                    if Prediction.objects.filter(query, pk=prediction.pk).exists()}
+        matching = {
+            answer
+            for answer, query in ANSWER_QUERIES.items()
+            if Prediction.objects.filter(query, pk=prediction.pk).exists()
+        }
         assert matching == {prediction.answer}
 
 

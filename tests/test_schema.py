@@ -19,8 +19,12 @@ def schema(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("schema") / "schema.yaml"
     result = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(out)],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True, text=True, timeout=180)
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr
     return yaml.safe_load(out.read_text())
@@ -50,7 +54,10 @@ def test_every_operation_lists_every_answer(schema):
                 assert ref, (path, method, code)
             if code[0] in "45":
                 assert response["content"]["application/json"]["schema"]["$ref"].split("/")[-1] in (
-                    "Error", "ValidationError", "Refusal"), (path, method, code)
+                    "Error",
+                    "ValidationError",
+                    "Refusal",
+                ), (path, method, code)
 
 
 def test_a_refusal_is_documented_as_422_with_its_code(schema):
@@ -83,17 +90,40 @@ def test_pictures_may_be_sent_as_a_file_or_as_json(schema):
 
 def test_a_prediction_has_the_contracts_fields(schema):
     prediction = schema["components"]["schemas"]["Prediction"]["properties"]
-    assert {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi", "source",
-            "model_version", "duration_ms", "correct_label", "image_url", "created_at", "uncertain", "forced",
-            "notice", "separate_digits"} <= set(prediction)
+    assert {
+        "id",
+        "digit",
+        "confidence",
+        "probabilities",
+        "digits",
+        "lines",
+        "ignored",
+        "number",
+        "multi",
+        "source",
+        "model_version",
+        "duration_ms",
+        "correct_label",
+        "image_url",
+        "created_at",
+        "uncertain",
+        "forced",
+        "notice",
+        "separate_digits",
+    } <= set(prediction)
     assert prediction["notice"]["nullable"] is True and prediction["forced"]["type"] == "boolean"
     components = schema["components"]["schemas"]
     assert prediction["lines"]["items"]["$ref"].endswith("/Line")
     assert prediction["ignored"]["items"]["$ref"].endswith("/Mark")
     assert set(components["Line"]["properties"]) == {"number", "box", "digits"}
     assert set(components["Mark"]["properties"]) == {"box", "not_digit"}
-    assert set(components["Reading"]["properties"]) == set(prediction) - {"id", "correct_label", "marked_not_a_digit",
-                                                                          "image_url", "created_at"}
+    assert set(components["Reading"]["properties"]) == set(prediction) - {
+        "id",
+        "correct_label",
+        "marked_not_a_digit",
+        "image_url",
+        "created_at",
+    }
     digit = components["Digit"]["properties"]
     assert set(digit) == {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit", "seen"}
     assert "seen" not in components["Digit"].get("required", [])  # only when a reading asks for it

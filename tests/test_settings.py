@@ -46,8 +46,13 @@ def test_env_float(monkeypatch):
     assert env_float("X_FLOAT", 0.5) == 0.5
     monkeypatch.setenv("X_FLOAT", "0.002")
     assert env_float("X_FLOAT", 1.0) == 0.002
-    for bad, message in (("a bit", "not a number"), ("nan", "not a finite number"), ("inf", "not a finite number"),
-                         ("-1", "below the minimum"), ("2", "above the maximum of 1")):
+    for bad, message in (
+        ("a bit", "not a number"),
+        ("nan", "not a finite number"),
+        ("inf", "not a finite number"),
+        ("-1", "below the minimum"),
+        ("2", "above the maximum of 1"),
+    ):
         monkeypatch.setenv("X_FLOAT", bad)
         with pytest.raises(ImproperlyConfigured, match=message):
             env_float("X_FLOAT", 0.5, maximum=1.0)
@@ -89,11 +94,15 @@ def test_env_email(monkeypatch):
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """manage.py in a process of its own, with none of the site's variables but ``env``."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_",
-                                                                            "DEFAULT_FROM_EMAIL"))}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_", "DEFAULT_FROM_EMAIL"))
+    }
     full_env.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
 
 
 def server(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -114,8 +123,9 @@ def test_without_debug_a_missing_secret_key_stops_start_up():
 
 
 def test_with_debug_the_checkout_makes_its_own_key():
-    result = manage("shell", "-c", "from django.conf import settings; print(len(settings.SECRET_KEY))",
-                    DJANGO_DEBUG="1")
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(len(settings.SECRET_KEY))", DJANGO_DEBUG="1"
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[-1]) >= 50
     assert (ROOT / ".secret_key").stat().st_mode & 0o077 == 0  # only its owner can read it
@@ -124,40 +134,51 @@ def test_with_debug_the_checkout_makes_its_own_key():
 def test_the_makefile_passes_its_key_to_every_local_run(tmp_path):
     """`make serve` runs with DEBUG off: the Makefile makes .secret_key once and exports it."""
     (tmp_path / "Makefile").write_text((ROOT / "Makefile").read_text())
-    show = ["make", "--no-print-directory", "-C", str(tmp_path), "--eval", "show: ; @echo $$DJANGO_SECRET_KEY",
-            "show"]
+    show = ["make", "--no-print-directory", "-C", str(tmp_path), "--eval", "show: ; @echo $$DJANGO_SECRET_KEY", "show"]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     first = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
     assert len(first) >= 50 and (tmp_path / ".secret_key").read_text().strip() == first
     assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
     again = subprocess.run(show, env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
     assert again == first  # made once, then kept
-    given = subprocess.run(show, env={**env, "DJANGO_SECRET_KEY": "from-the-environment"}, capture_output=True,
-                           text=True, timeout=60, check=True).stdout.strip()
+    given = subprocess.run(
+        show,
+        env={**env, "DJANGO_SECRET_KEY": "from-the-environment"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
     assert given == "from-the-environment"
 
 
 # --- HTTPS ----------------------------------------------------------------------------------
 
-HSTS_SETTINGS = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
-                 "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, sep='|')")
+HSTS_SETTINGS = (
+    "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
+    "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, sep='|')"
+)
 
 
 def test_hsts_leaves_subdomains_and_preloading_alone_unless_asked():
     result = server("shell", "-c", HSTS_SETTINGS, DJANGO_HTTPS="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "31536000|False|False"
-    result = server("shell", "-c", HSTS_SETTINGS, DJANGO_HTTPS="1", DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
-                    DJANGO_HSTS_PRELOAD="1")
+    result = server(
+        "shell", "-c", HSTS_SETTINGS, DJANGO_HTTPS="1", DJANGO_HSTS_INCLUDE_SUBDOMAINS="1", DJANGO_HSTS_PRELOAD="1"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "31536000|True|True"
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"DJANGO_HSTS_PRELOAD": "1"}, "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1"),
-    ({"DJANGO_HSTS_PRELOAD": "please"}, "DJANGO_HSTS_PRELOAD='please'"),
-    ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "all"}, "DJANGO_HSTS_INCLUDE_SUBDOMAINS='all'"),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DJANGO_HSTS_PRELOAD": "1"}, "DJANGO_HSTS_PRELOAD=1 needs DJANGO_HSTS_INCLUDE_SUBDOMAINS=1"),
+        ({"DJANGO_HSTS_PRELOAD": "please"}, "DJANGO_HSTS_PRELOAD='please'"),
+        ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "all"}, "DJANGO_HSTS_INCLUDE_SUBDOMAINS='all'"),
+    ],
+)
 def test_bad_hsts_settings_stop_start_up(env, named):
     result = server("check", DJANGO_HTTPS="1", **env)
     assert result.returncode != 0
@@ -165,15 +186,23 @@ def test_bad_hsts_settings_stop_start_up(env, named):
 
 
 def test_check_deploy_is_clean_in_production_mode():
-    result = server("check", "--deploy", "--fail-level", "WARNING", DJANGO_HTTPS="1",
-                    DJANGO_ALLOWED_HOSTS="digits.example.com", EMAIL_HOST="smtp.example.com")
+    result = server(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_HTTPS="1",
+        DJANGO_ALLOWED_HOSTS="digits.example.com",
+        EMAIL_HOST="smtp.example.com",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_check_deploy_warns_that_reset_links_would_go_to_the_console():
-    result = server("check", "--deploy", "--fail-level", "WARNING", DJANGO_HTTPS="1",
-                    DJANGO_ALLOWED_HOSTS="digits.example.com")
+    result = server(
+        "check", "--deploy", "--fail-level", "WARNING", DJANGO_HTTPS="1", DJANGO_ALLOWED_HOSTS="digits.example.com"
+    )
     assert result.returncode != 0
     assert "accounts.W001" in result.stderr + result.stdout
     assert "EMAIL_HOST" in result.stderr + result.stdout
@@ -191,8 +220,10 @@ def test_bad_environment_stops_start_up():
     assert "DJANGO_DEBUG='sometimes'" in result.stderr
 
 
-EMAIL_SETTINGS = ("from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
-                  "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, sep='|')")
+EMAIL_SETTINGS = (
+    "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+    "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, sep='|')"
+)
 
 
 def test_email_goes_to_the_console_without_a_mail_server():
@@ -202,23 +233,40 @@ def test_email_goes_to_the_console_without_a_mail_server():
 
 
 def test_email_goes_through_smtp_as_the_environment_says():
-    result = server("shell", "-c", EMAIL_SETTINGS, EMAIL_HOST="smtp.example.com", EMAIL_PORT="465",
-                    EMAIL_HOST_USER="digits", EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="0",
-                    DEFAULT_FROM_EMAIL="Digits <noreply@digits.example.com>")
+    result = server(
+        "shell",
+        "-c",
+        EMAIL_SETTINGS,
+        EMAIL_HOST="smtp.example.com",
+        EMAIL_PORT="465",
+        EMAIL_HOST_USER="digits",
+        EMAIL_HOST_PASSWORD="s3cret",
+        EMAIL_USE_TLS="0",
+        DEFAULT_FROM_EMAIL="Digits <noreply@digits.example.com>",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split("|") == [
-        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", "465", "digits", "s3cret", "False",
-        "Digits <noreply@digits.example.com>"]
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        "465",
+        "digits",
+        "s3cret",
+        "False",
+        "Digits <noreply@digits.example.com>",
+    ]
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "submission"}, "EMAIL_PORT='submission'"),
-    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "0"}, "EMAIL_PORT=0"),
-    ({"EMAIL_HOST": "smtp.example.com", "EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes'"),
-    ({"EMAIL_HOST": "smtp.example.com:587"}, "EMAIL_HOST='smtp.example.com:587'"),
-    ({"DEFAULT_FROM_EMAIL": "noreply"}, "DEFAULT_FROM_EMAIL='noreply'"),
-    ({"EMAIL_HOST_USER": "digits"}, "EMAIL_HOST_USER set without EMAIL_HOST"),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "submission"}, "EMAIL_PORT='submission'"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "0"}, "EMAIL_PORT=0"),
+        ({"EMAIL_HOST": "smtp.example.com", "EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes'"),
+        ({"EMAIL_HOST": "smtp.example.com:587"}, "EMAIL_HOST='smtp.example.com:587'"),
+        ({"DEFAULT_FROM_EMAIL": "noreply"}, "DEFAULT_FROM_EMAIL='noreply'"),
+        ({"EMAIL_HOST_USER": "digits"}, "EMAIL_HOST_USER set without EMAIL_HOST"),
+    ],
+)
 def test_bad_email_settings_stop_start_up(env, named):
     result = server("check", **env)
     assert result.returncode != 0

@@ -96,8 +96,9 @@ def test_a_save_whose_commit_fails_leaves_no_file(django_user_model, settings):
     assert files_under(settings.MEDIA_ROOT) == [] and not Prediction.objects.exists()
 
 
-def test_prune_deletes_readings_older_than_the_retention_with_their_pictures(owner, settings,
-                                                                             django_capture_on_commit_callbacks):
+def test_prune_deletes_readings_older_than_the_retention_with_their_pictures(
+    owner, settings, django_capture_on_commit_callbacks
+):
     old, recent = saved(owner, "1"), saved(owner, "2")
     Prediction.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
     settings.RECOGNIZER_RETENTION_DAYS = 0
@@ -113,8 +114,9 @@ def test_prune_deletes_readings_older_than_the_retention_with_their_pictures(own
     assert used(owner) == recent.image_bytes
 
 
-def test_check_storage_reports_orphans_both_ways_and_fix_removes_them(owner, member, settings,
-                                                                      django_capture_on_commit_callbacks):
+def test_check_storage_reports_orphans_both_ways_and_fix_removes_them(
+    owner, member, settings, django_capture_on_commit_callbacks
+):
     kept, lost = saved(owner, "1"), saved(member, "2")
     assert kept.image.name and lost.image.name
     media = Path(settings.MEDIA_ROOT)
@@ -168,8 +170,18 @@ def test_the_migration_counts_the_pictures_stored_before_it(owner, settings):
     old = _migrate([("recognizer", "0003_review_answers")])
     try:
         OldPrediction = old.get_model("recognizer", "Prediction")
-        common = {"user_id": owner.pk, "source": "draw", "width": 280, "height": 280, "model_version": "old",
-                      "duration_ms": 1.0, "multi": False, "digit": 4, "confidence": 0.99, "number": "4"}
+        common = {
+            "user_id": owner.pk,
+            "source": "draw",
+            "width": 280,
+            "height": 280,
+            "model_version": "old",
+            "duration_ms": 1.0,
+            "multi": False,
+            "digit": 4,
+            "confidence": 0.99,
+            "number": "4",
+        }
         name = default_storage.save("predictions/2025/12/old.png", ContentFile(digits_png("4")))
         with_file = OldPrediction.objects.create(image=name, **common)
         without = OldPrediction.objects.create(image="predictions/2025/12/missing.png", **common)

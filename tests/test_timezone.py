@@ -40,8 +40,9 @@ def test_times_are_shown_in_the_zone_the_cookie_names(owner_client, reading):
     assert "1 Jul 2026, 18:30" in history
 
 
-@pytest.mark.parametrize("cookie", ["", "Mars/Olympus_Mons", "../../../etc/passwd", "/etc/localtime",
-                                    "Europe/Paris\x00", "local time"])
+@pytest.mark.parametrize(
+    "cookie", ["", "Mars/Olympus_Mons", "../../../etc/passwd", "/etc/localtime", "Europe/Paris\x00", "local time"]
+)
 def test_a_cookie_that_is_no_known_zone_is_ignored(owner_client, reading, cookie):
     owner_client.cookies["tz"] = cookie
     assert made(owner_client, reading) == '<time datetime="2026-07-01T22:30:00+00:00">1 Jul 2026, 22:30</time>'
@@ -56,8 +57,10 @@ def test_without_the_cookie_times_are_in_the_sites_zone_and_no_zone_outlives_its
 
 
 def test_every_page_loads_the_script_that_sets_the_cookie(owner_client):
-    for html in (Client().get(reverse("login")).content.decode(),
-                 owner_client.get(reverse("recognizer:history")).content.decode()):
+    for html in (
+        Client().get(reverse("login")).content.decode(),
+        owner_client.get(reverse("recognizer:history")).content.decode(),
+    ):
         head = html.split("</head>", 1)[0]
         assert '<script src="/static/js/timezone.js" defer></script>' in head
     js = (Path(__file__).resolve().parent.parent / "static/js/timezone.js").read_text()

@@ -40,8 +40,12 @@ class CountStoreUnavailable(Exception):
 @functools.cache
 def _redis(url: str) -> redis.Redis:
     # No retries: redis-py's default retries would multiply the timeout.
-    return redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-                                socket_timeout=REDIS_TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 0))
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+    )
 
 
 def count_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
@@ -93,6 +97,7 @@ def _database_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
             else:
                 # A new period began for this client: the right moment to drop expired counts.
                 ThrottleCount.objects.filter(expires_at__lt=now).delete()
-        counts = dict(ThrottleCount.objects.filter(key__in=[key, previous_key], expires_at__gte=now)
-                      .values_list("key", "count"))
+        counts = dict(
+            ThrottleCount.objects.filter(key__in=[key, previous_key], expires_at__gte=now).values_list("key", "count")
+        )
     return counts.get(key, 0), counts.get(previous_key, 0)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,45 +15,151 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ModelVersion',
+            name="ModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(help_text="The model's name; its card's version.", max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('committed', models.BooleanField(default=False, help_text='The model in the repository (ml/artifacts).')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('training', 'Training'), ('evaluating', 'Evaluating'), ('ready', 'Ready'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('serving', 'Serving'), ('retired', 'Retired')], db_index=True, default='queued', max_length=16)),
-                ('options', models.JSONField(blank=True, default=dict, help_text='How it is trained: epochs, limit, whether corrections are included.')),
-                ('command', models.TextField(blank=True, help_text='The training command, as the card records it.')),
-                ('data', models.JSONField(blank=True, default=dict, help_text='What it learnt from: MNIST, the other sets, how many corrections.')),
-                ('card', models.JSONField(blank=True, help_text='The model card written by training.', null=True)),
-                ('onnx', models.FileField(blank=True, help_text='The served graph (ONNX).', upload_to=learning.models._version_path)),
-                ('keras', models.FileField(blank=True, help_text='The trained model (Keras).', upload_to=learning.models._version_path)),
-                ('progress', models.JSONField(blank=True, default=dict, help_text='epoch, epochs, loss, val_accuracy, seconds_left while training.')),
-                ('log', models.TextField(blank=True)),
-                ('error', models.TextField(blank=True, help_text='Why the run failed.')),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('running', models.BooleanField(editable=False, null=True, unique=True)),
-                ('evaluation', models.JSONField(blank=True, help_text='The gate: this version and the one in service on the same tests.', null=True)),
-                ('promoted_at', models.DateTimeField(blank=True, null=True)),
-                ('override_reason', models.TextField(blank=True, help_text='Why it was promoted past the gate, if it was.')),
-                ('promoted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "version",
+                    models.CharField(help_text="The model's name; its card's version.", max_length=64, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "committed",
+                    models.BooleanField(default=False, help_text="The model in the repository (ml/artifacts)."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("training", "Training"),
+                            ("evaluating", "Evaluating"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                            ("serving", "Serving"),
+                            ("retired", "Retired"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "options",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="How it is trained: epochs, limit, whether corrections are included.",
+                    ),
+                ),
+                ("command", models.TextField(blank=True, help_text="The training command, as the card records it.")),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="What it learnt from: MNIST, the other sets, how many corrections.",
+                    ),
+                ),
+                ("card", models.JSONField(blank=True, help_text="The model card written by training.", null=True)),
+                (
+                    "onnx",
+                    models.FileField(
+                        blank=True, help_text="The served graph (ONNX).", upload_to=learning.models._version_path
+                    ),
+                ),
+                (
+                    "keras",
+                    models.FileField(
+                        blank=True, help_text="The trained model (Keras).", upload_to=learning.models._version_path
+                    ),
+                ),
+                (
+                    "progress",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="epoch, epochs, loss, val_accuracy, seconds_left while training.",
+                    ),
+                ),
+                ("log", models.TextField(blank=True)),
+                ("error", models.TextField(blank=True, help_text="Why the run failed.")),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("running", models.BooleanField(editable=False, null=True, unique=True)),
+                (
+                    "evaluation",
+                    models.JSONField(
+                        blank=True,
+                        help_text="The gate: this version and the one in service on the same tests.",
+                        null=True,
+                    ),
+                ),
+                ("promoted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "override_reason",
+                    models.TextField(blank=True, help_text="Why it was promoted past the gate, if it was."),
+                ),
+                (
+                    "promoted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Serving',
+            name="Serving",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.ForeignKey(blank=True, help_text='What served before: where a rollback goes.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='learning.modelversion')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='learning.modelversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="What served before: where a rollback goes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="learning.modelversion",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="learning.modelversion"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='serving_is_one_row')],
+                "constraints": [models.CheckConstraint(condition=models.Q(("pk", 1)), name="serving_is_one_row")],
             },
         ),
     ]

@@ -72,8 +72,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if faults.is_database_down(exc):
         # Whatever the view was doing (authenticating, throttling, reading, saving): a 503 to retry, not a 500.
         logger.error("a request was refused, the database is not answering: %s", exc)
-        return Response({"detail": faults.UNAVAILABLE_SENTENCE}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                        headers={"Retry-After": str(faults.RETRY_SECONDS)})
+        return Response(
+            {"detail": faults.UNAVAILABLE_SENTENCE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(faults.RETRY_SECONDS)},
+        )
     if isinstance(exc, UploadTooLarge):
         return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, StorageQuotaExceeded):  # the picture is fine: the person's storage is full
@@ -86,10 +89,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response({"detail": str(exc), "image": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ModelUnavailable):
         logger.error("a reading was refused, the model is unavailable: %s", exc)
-        return Response({"detail": "The recognizer is not ready yet (its model is loading or missing). "
-                                   f"Try again in {MODEL_RETRY_SECONDS} seconds."},
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE,
-                        headers={"Retry-After": str(MODEL_RETRY_SECONDS)})
+        return Response(
+            {
+                "detail": "The recognizer is not ready yet (its model is loading or missing). "
+                f"Try again in {MODEL_RETRY_SECONDS} seconds."
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(MODEL_RETRY_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404) and not exc.args:
@@ -98,16 +105,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         # DRF's Throttled keeps `wait`, which its stubs do not declare; given to __init__ it would
         # add DRF's own sentence to the detail, so it is set afterwards.
         wait = max(1, math.ceil(exc.wait or 1))  # type: ignore[attr-defined]  # see above
-        exc = exceptions.Throttled(detail=f"Too many requests: try again in {wait} "
-                                          f"second{'s' if wait != 1 else ''}.")
+        exc = exceptions.Throttled(detail=f"Too many requests: try again in {wait} second{'s' if wait != 1 else ''}.")
         exc.wait = wait  # type: ignore[attr-defined]  # see above
-    elif isinstance(exc, exceptions.APIException) and type(exc) in _SENTENCES \
-            and exc.detail == type(exc).default_detail:
+    elif (
+        isinstance(exc, exceptions.APIException) and type(exc) in _SENTENCES and exc.detail == type(exc).default_detail
+    ):
         exc.detail = exceptions.ErrorDetail(_SENTENCES[type(exc)], code=exc.default_code)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         exc.detail = exceptions.ErrorDetail(
             f"{exc.detail} Send JSON (application/json) or a form with a file (multipart/form-data).",
-            code=exc.default_code)
+            code=exc.default_code,
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -130,9 +138,13 @@ def refuse_chunked_bodies(get_response):
 
     def middleware(request):
         if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-            return JsonResponse({"detail": "Send the body with a Content-Length header: a chunked body "
-                                           "(Transfer-Encoding: chunked) cannot be read here."},
-                                status=status.HTTP_411_LENGTH_REQUIRED)
+            return JsonResponse(
+                {
+                    "detail": "Send the body with a Content-Length header: a chunked body "
+                    "(Transfer-Encoding: chunked) cannot be read here."
+                },
+                status=status.HTTP_411_LENGTH_REQUIRED,
+            )
         return get_response(request)
 
     return middleware

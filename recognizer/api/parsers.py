@@ -32,8 +32,10 @@ class JSONParser(_LengthChecked, parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:  # Python's json gives up at about 1,000 levels: a 500 otherwise
-            raise ParseError("JSON parse error - the body is nested too deeply: the API takes a flat object "
-                             "such as {\"image\": \"<base64>\"}.") from None
+            raise ParseError(
+                "JSON parse error - the body is nested too deeply: the API takes a flat object "
+                'such as {"image": "<base64>"}.'
+            ) from None
 
 
 class MultiPartParser(_LengthChecked, parsers.MultiPartParser):

@@ -31,8 +31,7 @@ class PictureFileField(serializers.FileField):
 
     default_error_messages = {
         "required": "Send a picture in the 'image' field.",
-        "invalid": "The 'image' field must be a file (multipart/form-data); "
-                   "to send base64 text, send JSON instead.",
+        "invalid": "The 'image' field must be a file (multipart/form-data); to send base64 text, send JSON instead.",
         "empty": "The picture file is empty.",
     }
 
@@ -59,7 +58,7 @@ class PictureBase64Field(serializers.CharField):
         "blank": "The 'image' field is empty: send a data URL or base64 text.",
         "invalid": "The 'image' field must be text: a data URL (data:image/png;base64,...) or base64.",
         "not_base64": "The 'image' field is not valid base64: send a data URL (data:image/png;base64,...) "
-                      "or the file's bytes in base64.",
+        "or the file's bytes in base64.",
         "data_url": "A data URL must be base64-encoded, like data:image/png;base64,iVBORw0...",
     }
 
@@ -106,18 +105,22 @@ class MultiField(serializers.BooleanField):
 class _PictureOptions(serializers.Serializer):
     multi = MultiField(
         default=False,
-        help_text='false: the picture shows one digit. true: read every number, line by line, top to bottom. '
-                  '"auto": one digit, unless several separate digits are seen; then every number, as true.')
+        help_text="false: the picture shows one digit. true: read every number, line by line, top to bottom. "
+        '"auto": one digit, unless several separate digits are seen; then every number, as true.',
+    )
     force = serializers.BooleanField(
         default=False,
         help_text="true: read the best digit even where the picture does not look like a digit (which "
-                  "otherwise answers 422 not_a_digit); the reading is marked forced.")
+        "otherwise answers 422 not_a_digit); the reading is marked forced.",
+    )
     # A field named like Field.source: DRF's metaclass takes declared fields off the class, so
     # nothing is shadowed, but the stubs see a class attribute of Field's.
     source = serializers.ChoiceField(  # type: ignore[assignment]  # see above
-        choices=Prediction.Source.choices, default=Prediction.Source.API,
+        choices=Prediction.Source.choices,
+        default=Prediction.Source.API,
         error_messages={"invalid_choice": SOURCE_MESSAGE},
-        help_text="Where the picture comes from; the site's pages send draw or upload.")
+        help_text="Where the picture comes from; the site's pages send draw or upload.",
+    )
 
 
 class PictureUploadSerializer(_PictureOptions):
@@ -127,14 +130,16 @@ class PictureUploadSerializer(_PictureOptions):
 class PictureJSONSerializer(_PictureOptions):
     image = PictureBase64Field(
         help_text="The picture (PNG, JPEG, WebP, BMP or GIF) as a data URL "
-                  "(data:image/png;base64,...) or as plain base64.")
+        "(data:image/png;base64,...) or as plain base64."
+    )
 
 
 class _SeenOption(serializers.Serializer):
     seen = serializers.BooleanField(
         default=False,
         help_text="true: each of digits also carries seen, the 28x28 picture the model was given (a PNG "
-                  "data URL), so a person can see why it read what it read.")
+        "data URL), so a person can see why it read what it read.",
+    )
 
 
 class ReadingUploadSerializer(_SeenOption, PictureUploadSerializer):
@@ -151,72 +156,105 @@ class ReadingJSONSerializer(_SeenOption, PictureJSONSerializer):
 class DigitSerializer(serializers.Serializer):
     digit = serializers.IntegerField(min_value=0, max_value=9)
     confidence = serializers.FloatField(
-        help_text="The probability that this is the digit: its probability times (1 - not_digit), 0 to 1.")
+        help_text="The probability that this is the digit: its probability times (1 - not_digit), 0 to 1."
+    )
     probabilities = serializers.ListField(
-        child=serializers.FloatField(), min_length=10, max_length=10,
-        help_text="The probability of each digit 0-9, if it is a digit, so a client can show the runners-up.")
+        child=serializers.FloatField(),
+        min_length=10,
+        max_length=10,
+        help_text="The probability of each digit 0-9, if it is a digit, so a client can show the runners-up.",
+    )
     box = serializers.ListField(
-        child=serializers.IntegerField(), min_length=4, max_length=4,
-        help_text="[x, y, width, height] of the digit in the picture, in pixels.")
+        child=serializers.IntegerField(),
+        min_length=4,
+        max_length=4,
+        help_text="[x, y, width, height] of the digit in the picture, in pixels.",
+    )
     uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
     not_digit = serializers.FloatField(help_text="The probability that this mark is no digit at all, 0 to 1.")
     seen = serializers.CharField(
         required=False,
         help_text="The 28x28 picture the model was given, as a PNG data URL (white ink on black, as MNIST); "
-                  "only in digits, and only when a reading without storing asks for it (seen=true).")
+        "only in digits, and only when a reading without storing asks for it (seen=true).",
+    )
 
 
 class LineSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="This line's digits, left to right.")
     box = serializers.ListField(
-        child=serializers.IntegerField(), min_length=4, max_length=4,
-        help_text="[x, y, width, height] around the line's digits, in pixels.")
+        child=serializers.IntegerField(),
+        min_length=4,
+        max_length=4,
+        help_text="[x, y, width, height] around the line's digits, in pixels.",
+    )
     digits = DigitSerializer(many=True, help_text="The line's digits, left to right.")
 
 
 class MarkSerializer(serializers.Serializer):
     box = serializers.ListField(
-        child=serializers.IntegerField(), min_length=4, max_length=4,
-        help_text="[x, y, width, height] of the mark in the picture, in pixels.")
+        child=serializers.IntegerField(),
+        min_length=4,
+        max_length=4,
+        help_text="[x, y, width, height] of the mark in the picture, in pixels.",
+    )
     not_digit = serializers.FloatField(help_text="The probability that this mark is no digit, 0 to 1.")
 
 
 class _ReadingFields(serializers.Serializer):
     """What a reading and a stored prediction both show (output only)."""
 
-    digit = serializers.IntegerField(read_only=True, allow_null=True,
-                                     help_text="The digit read; null when multi is true.")
+    digit = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The digit read; null when multi is true."
+    )
     confidence = serializers.FloatField(
-        read_only=True, help_text="The digit's probability; for several digits, the lowest one.")
+        read_only=True, help_text="The digit's probability; for several digits, the lowest one."
+    )
     probabilities = serializers.ListField(
-        child=serializers.FloatField(), allow_null=True, read_only=True,
-        help_text="The ten probabilities of a single reading; null when multi is true.")
-    digits = DigitSerializer(many=True, read_only=True,
-                             help_text="Every digit read, line by line, left to right (not the ignored marks).")
-    lines = LineSerializer(many=True, read_only=True,
-                           help_text="The lines of digits, top to bottom; one line for a single digit.")
-    ignored = MarkSerializer(many=True, read_only=True,
-                             help_text="Marks that are no digit (a dash, a colon), left out of number; "
-                                       "only when multi is true.")
-    number = serializers.CharField(read_only=True,
-                                   help_text="The digits read, left to right; the lines' numbers joined by one "
-                                             "space, top to bottom (\"2024 17\").")
-    multi = serializers.BooleanField(read_only=True, help_text='Whether it was read as a number (with "auto": '
-                                                               "whether several digits were seen).")
+        child=serializers.FloatField(),
+        allow_null=True,
+        read_only=True,
+        help_text="The ten probabilities of a single reading; null when multi is true.",
+    )
+    digits = DigitSerializer(
+        many=True, read_only=True, help_text="Every digit read, line by line, left to right (not the ignored marks)."
+    )
+    lines = LineSerializer(
+        many=True, read_only=True, help_text="The lines of digits, top to bottom; one line for a single digit."
+    )
+    ignored = MarkSerializer(
+        many=True,
+        read_only=True,
+        help_text="Marks that are no digit (a dash, a colon), left out of number; only when multi is true.",
+    )
+    number = serializers.CharField(
+        read_only=True,
+        help_text='The digits read, left to right; the lines\' numbers joined by one space, top to bottom ("2024 17").',
+    )
+    multi = serializers.BooleanField(
+        read_only=True, help_text='Whether it was read as a number (with "auto": whether several digits were seen).'
+    )
     # the ignore: a field named like Field.source, as in _PictureOptions
-    source = serializers.ChoiceField(choices=Prediction.Source.choices, read_only=True,  # type: ignore[assignment]
-                                     help_text="As sent with the picture.")
+    source = serializers.ChoiceField(
+        choices=Prediction.Source.choices,
+        read_only=True,  # type: ignore[assignment]
+        help_text="As sent with the picture.",
+    )
     uncertain = serializers.BooleanField(read_only=True, help_text="True when any digit is uncertain.")
     forced = serializers.BooleanField(
-        read_only=True, help_text="True when the picture did not look like a digit and was read anyway (force).")
+        read_only=True, help_text="True when the picture did not look like a digit and was read anyway (force)."
+    )
     notice = serializers.CharField(
-        read_only=True, allow_null=True,
+        read_only=True,
+        allow_null=True,
         help_text="A sentence about what the answer alone would hide (several digits read as one, a forced "
-                  "reading); null when there is nothing to say.")
+        "reading); null when there is nothing to say.",
+    )
     separate_digits = serializers.IntegerField(
-        read_only=True, min_value=1,
+        read_only=True,
+        min_value=1,
         help_text="How many separate digits a one-digit reading saw; more than 1 means the picture shows a "
-                  "number: send multi=true to read it all.")
+        "number: send multi=true to read it all.",
+    )
     width = serializers.IntegerField(read_only=True, help_text="Width of the received picture, in pixels.")
     height = serializers.IntegerField(read_only=True, help_text="Height of the received picture, in pixels.")
     model_version = serializers.CharField(read_only=True)
@@ -229,8 +267,10 @@ class ReadingSerializer(_ReadingFields):
     def to_representation(self, reading: Reading) -> dict:
         # Built directly: the fields above describe it (schema, tests check they agree),
         # and DRF's field-by-field walk would cost more than reading the picture's model call.
-        return {**reading_as_dict(reading, seen=self.context.get("seen", False)),
-                "source": self.context.get("source", Prediction.Source.API)}
+        return {
+            **reading_as_dict(reading, seen=self.context.get("seen", False)),
+            "source": self.context.get("source", Prediction.Source.API),
+        }
 
 
 class PredictionSerializer(_ReadingFields):
@@ -238,12 +278,15 @@ class PredictionSerializer(_ReadingFields):
 
     id = serializers.IntegerField(read_only=True)
     correct_label = serializers.CharField(
-        read_only=True, allow_null=True,
-        help_text="The digits the picture really shows, as its owner or a reviewer says; null until then.")
+        read_only=True,
+        allow_null=True,
+        help_text="The digits the picture really shows, as its owner or a reviewer says; null until then.",
+    )
     marked_not_a_digit = serializers.BooleanField(
         read_only=True,
         help_text="True when its owner or a reviewer says the picture shows no digit at all (then "
-                  "correct_label is null: a reading has one answer).")
+        "correct_label is null: a reading has one answer).",
+    )
     image_url = serializers.URLField(read_only=True, help_text="The stored picture; only its owner can open it.")
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -303,30 +346,45 @@ class PredictionCorrectionSerializer(serializers.Serializer):
     """
 
     correct_label = serializers.CharField(
-        required=False, allow_null=True, max_length=LABEL_MAX_LENGTH, validators=[label_validator],
+        required=False,
+        allow_null=True,
+        max_length=LABEL_MAX_LENGTH,
+        validators=[label_validator],
         error_messages={"invalid": LABEL_MESSAGE, "max_length": LABEL_MESSAGE, "blank": LABEL_MESSAGE},
-        help_text="The digits the picture really shows, with one space between lines (\"2024 17\"), "
-                  "or null to clear the answer.")
+        help_text='The digits the picture really shows, with one space between lines ("2024 17"), '
+        "or null to clear the answer.",
+    )
     marked_not_a_digit = serializers.BooleanField(
         required=False,
-        help_text="true: the picture shows no digit at all (clears correct_label); false clears the answer.")
+        help_text="true: the picture shows no digit at all (clears correct_label); false clears the answer.",
+    )
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [f"'{name}' cannot be changed: only correct_label and marked_not_a_digit can."]
-                     for name in unknown})
+                    {
+                        name: [f"'{name}' cannot be changed: only correct_label and marked_not_a_digit can."]
+                        for name in unknown
+                    }
+                )
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         if not attrs:
             raise serializers.ValidationError(
-                {"correct_label": ["Send 'correct_label': the digits the picture really shows, or null; "
-                                   "or 'marked_not_a_digit': true when it shows no digit."]})
-        answer = {"correct_label": attrs.get("correct_label"),
-                  "marked_not_a_digit": attrs.get("marked_not_a_digit", False)}
+                {
+                    "correct_label": [
+                        "Send 'correct_label': the digits the picture really shows, or null; "
+                        "or 'marked_not_a_digit': true when it shows no digit."
+                    ]
+                }
+            )
+        answer = {
+            "correct_label": attrs.get("correct_label"),
+            "marked_not_a_digit": attrs.get("marked_not_a_digit", False),
+        }
         if answer["correct_label"] is not None and answer["marked_not_a_digit"]:
             raise serializers.ValidationError({"marked_not_a_digit": [ONE_ANSWER_MESSAGE]})
         return answer

@@ -67,8 +67,9 @@ class _SlidingWindowCounter(SimpleRateThrottle):
         current = f"{self.key}:{window}"
         try:
             # Kept through the next period, where it is the "previous" count.
-            self.current, self.previous = count_hit(key=current, previous_key=f"{self.key}:{window - 1}",
-                                                    ttl=2 * self.duration + 1)
+            self.current, self.previous = count_hit(
+                key=current, previous_key=f"{self.key}:{window - 1}", ttl=2 * self.duration + 1
+            )
         except CountStoreUnavailable as exc:
             logger.warning("rate limit %s not applied, the count store is unavailable: %s", self.scope, exc)
             return True
@@ -77,8 +78,9 @@ class _SlidingWindowCounter(SimpleRateThrottle):
         try:
             count_unhit(key=current)  # refused: it does not count against the next ones
         except CountStoreUnavailable as exc:
-            logger.warning("rate limit %s: a refused request stays counted, the count store is unavailable: %s",
-                           self.scope, exc)
+            logger.warning(
+                "rate limit %s: a refused request stays counted, the count store is unavailable: %s", self.scope, exc
+            )
         self.current -= 1
         return self.throttle_failure()
 

@@ -58,27 +58,43 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-E400 = OpenApiResponse(ValidationErrorSerializer,
-                       description="A bad field, or a picture that cannot be read: not an image, a blank "
-                                   "picture (\"No digit found\"), bad base64.")
+E400 = OpenApiResponse(
+    ValidationErrorSerializer,
+    description="A bad field, or a picture that cannot be read: not an image, a blank "
+    'picture ("No digit found"), bad base64.',
+)
 E401 = _error("No credentials, or a wrong token.")
 E403 = _error("Signed in with the site's session but without the CSRF token.")
 E404 = _error("No such prediction among yours (another person's answers 404 too).")
 E413 = _error("The picture (or the request) is over the upload limit.")
-E422 = OpenApiResponse(RefusalSerializer,
-                       description="The picture does not look like a digit (code not_a_digit); nothing is "
-                                   "stored. Send it again with force=true to read the best digit anyway.")
+E422 = OpenApiResponse(
+    RefusalSerializer,
+    description="The picture does not look like a digit (code not_a_digit); nothing is "
+    "stored. Send it again with force=true to read the best digit anyway.",
+)
 E429 = _error("Too many requests; the Retry-After header says how many seconds to wait.")
 E503 = _error("The model is not loaded yet; the Retry-After header says when to try again.")
 
 PICTURE_REQUEST = {"multipart/form-data": PictureUploadSerializer, "application/json": PictureJSONSerializer}
 PICTURE_EXAMPLES = [
-    OpenApiExample("A data URL", request_only=True, media_type="application/json",
-                   value={"image": "data:image/png;base64,iVBORw0KGgo...", "multi": False}),
-    OpenApiExample("Plain base64, several digits", request_only=True, media_type="application/json",
-                   value={"image": "iVBORw0KGgo...", "multi": True, "source": "api"}),
-    OpenApiExample("Read it anyway, past a refusal", request_only=True, media_type="application/json",
-                   value={"image": "iVBORw0KGgo...", "force": True}),
+    OpenApiExample(
+        "A data URL",
+        request_only=True,
+        media_type="application/json",
+        value={"image": "data:image/png;base64,iVBORw0KGgo...", "multi": False},
+    ),
+    OpenApiExample(
+        "Plain base64, several digits",
+        request_only=True,
+        media_type="application/json",
+        value={"image": "iVBORw0KGgo...", "multi": True, "source": "api"},
+    ),
+    OpenApiExample(
+        "Read it anyway, past a refusal",
+        request_only=True,
+        media_type="application/json",
+        value={"image": "iVBORw0KGgo...", "force": True},
+    ),
 ]
 
 
@@ -106,14 +122,24 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [AnonThrottle]  # guesses at passwords are rate-limited
 
     @extend_schema(
-        operation_id="auth_token_create", tags=["auth"], auth=[],
-        request={"application/json": AuthTokenSerializer, "application/x-www-form-urlencoded": AuthTokenSerializer,
-                 "multipart/form-data": AuthTokenSerializer},
-        responses={200: TokenSerializer,
-                   400: OpenApiResponse(ValidationErrorSerializer, description="Wrong username or password."),
-                   413: E413, 429: _error("Too many requests, or too many failed log-ins for this account "
-                                          "or address (locked for a while, even with the right password); "
-                                          "Retry-After says how many seconds to wait.")},
+        operation_id="auth_token_create",
+        tags=["auth"],
+        auth=[],
+        request={
+            "application/json": AuthTokenSerializer,
+            "application/x-www-form-urlencoded": AuthTokenSerializer,
+            "multipart/form-data": AuthTokenSerializer,
+        },
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ValidationErrorSerializer, description="Wrong username or password."),
+            413: E413,
+            429: _error(
+                "Too many requests, or too many failed log-ins for this account "
+                "or address (locked for a while, even with the right password); "
+                "Retry-After says how many seconds to wait."
+            ),
+        },
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)
@@ -126,8 +152,11 @@ class TokenView(ObtainAuthToken):
         """
         if getattr(self.request, "axes_locked_out", False):
             wait = lockout_wait(self.request, getattr(self.request, "axes_credentials", None))
-            return Response({"detail": lockout_message(wait)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(wait)})
+            return Response(
+                {"detail": lockout_message(wait)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(wait)},
+            )
         return super().handle_exception(exc)
 
 
@@ -136,16 +165,21 @@ class TokenView(ObtainAuthToken):
 
 @extend_schema_view(
     get=extend_schema(
-        operation_id="predictions_list", tags=["predictions"],
+        operation_id="predictions_list",
+        tags=["predictions"],
         summary="Your predictions, newest first",
         description="Only your own predictions, newest first, 25 a page (page_size up to 100). "
-                    "Filters: digit (the number contains it), source, status (not_sure, unanswered, confirmed, "
-                    "corrected or not_a_digit), created_after, created_before.",
-        parameters=[OpenApiParameter("page_size", OpenApiTypes.INT,
-                                     description=f"Results per page (default {PredictionPagination.page_size}, "
-                                                 f"at most {PredictionPagination.max_page_size}).")],
-        responses={200: PredictionSerializer(many=True), 400: E400, 401: E401, 404: _error("No such page."),
-                   429: E429},
+        "Filters: digit (the number contains it), source, status (not_sure, unanswered, confirmed, "
+        "corrected or not_a_digit), created_after, created_before.",
+        parameters=[
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"Results per page (default {PredictionPagination.page_size}, "
+                f"at most {PredictionPagination.max_page_size}).",
+            )
+        ],
+        responses={200: PredictionSerializer(many=True), 400: E400, 401: E401, 404: _error("No such page."), 429: E429},
     ),
 )
 class PredictionListView(ApiView, generics.ListAPIView):
@@ -160,18 +194,28 @@ class PredictionListView(ApiView, generics.ListAPIView):
         return selectors.prediction_list(user=signed_in(self.request))
 
     @extend_schema(
-        operation_id="predictions_create", tags=["predictions"],
+        operation_id="predictions_create",
+        tags=["predictions"],
         summary="Read a picture and keep the reading",
         description="Send the picture as the file field `image` of a multipart form, or in JSON as a data URL "
-                    "or plain base64. With `multi` true every number is read, line by line (`digit` is then "
-                    "null, `lines` holds each line and `number` all of them, one space between lines; marks "
-                    "that are no digit are left out and listed in `ignored`). A picture that does not look "
-                    "like a digit answers 422 `not_a_digit`, unless `force` is true: the best digit is then "
-                    "read and the reading marked `forced`. The picture and the reading are stored for you; a "
-                    "refused picture stores nothing.",
-        request=PICTURE_REQUEST, examples=PICTURE_EXAMPLES,
-        responses={201: PredictionSerializer, 400: E400, 401: E401, 403: E403, 413: E413, 422: E422,
-                   429: E429, 503: E503},
+        "or plain base64. With `multi` true every number is read, line by line (`digit` is then "
+        "null, `lines` holds each line and `number` all of them, one space between lines; marks "
+        "that are no digit are left out and listed in `ignored`). A picture that does not look "
+        "like a digit answers 422 `not_a_digit`, unless `force` is true: the best digit is then "
+        "read and the reading marked `forced`. The picture and the reading are stored for you; a "
+        "refused picture stores nothing.",
+        request=PICTURE_REQUEST,
+        examples=PICTURE_EXAMPLES,
+        responses={
+            201: PredictionSerializer,
+            400: E400,
+            401: E401,
+            403: E403,
+            413: E413,
+            422: E422,
+            429: E429,
+            503: E503,
+        },
     )
     def post(self, request: Request) -> Response:
         picture = _picture_input(request)
@@ -190,20 +234,27 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
             raise exceptions.NotFound(f"You have no prediction {self.kwargs['pk']}.")
         return prediction
 
-    @extend_schema(operation_id="predictions_retrieve", tags=["predictions"], summary="One of your predictions",
-                   description="Another person's prediction answers 404, like one that does not exist.",
-                   responses={200: PredictionSerializer, 401: E401, 404: E404, 429: E429})
+    @extend_schema(
+        operation_id="predictions_retrieve",
+        tags=["predictions"],
+        summary="One of your predictions",
+        description="Another person's prediction answers 404, like one that does not exist.",
+        responses={200: PredictionSerializer, 401: E401, 404: E404, 429: E429},
+    )
     def get(self, request: Request, pk: int) -> Response:
         return Response(PredictionSerializer(self.get_object(), context={"request": request}).data)
 
-    @extend_schema(operation_id="predictions_partial_update", tags=["predictions"],
-                   summary="Say which digits the picture really shows",
-                   description="Only the answer can change: `correct_label` (digits, with one space between the "
-                               f"numbers of separate lines, \"2024 17\", at most {LABEL_MAX_LENGTH} characters) or "
-                               "`marked_not_a_digit` true (the picture shows no digit). The body replaces the answer: "
-                               "one clears the other, and null or false clears it. Any other field is refused (400).",
-                   request=PredictionCorrectionSerializer,
-                   responses={200: PredictionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 429: E429})
+    @extend_schema(
+        operation_id="predictions_partial_update",
+        tags=["predictions"],
+        summary="Say which digits the picture really shows",
+        description="Only the answer can change: `correct_label` (digits, with one space between the "
+        f'numbers of separate lines, "2024 17", at most {LABEL_MAX_LENGTH} characters) or '
+        "`marked_not_a_digit` true (the picture shows no digit). The body replaces the answer: "
+        "one clears the other, and null or false clears it. Any other field is refused (400).",
+        request=PredictionCorrectionSerializer,
+        responses={200: PredictionSerializer, 400: E400, 401: E401, 403: E403, 404: E404, 429: E429},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         prediction = self.get_object()
         serializer = PredictionCorrectionSerializer(data=request.data)
@@ -211,10 +262,13 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
         prediction = services.prediction_correct(prediction=prediction, **serializer.validated_data)
         return Response(PredictionSerializer(prediction, context={"request": request}).data)
 
-    @extend_schema(operation_id="predictions_destroy", tags=["predictions"],
-                   summary="Delete a prediction and its stored picture",
-                   description="Removes the reading and its stored picture for good.",
-                   responses={204: None, 401: E401, 403: E403, 404: E404, 429: E429})
+    @extend_schema(
+        operation_id="predictions_destroy",
+        tags=["predictions"],
+        summary="Delete a prediction and its stored picture",
+        description="Removes the reading and its stored picture for good.",
+        responses={204: None, 401: E401, 403: E403, 404: E404, 429: E429},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         services.prediction_delete(prediction=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -236,11 +290,12 @@ class ReadingView(ApiView):
     throttle_classes = [ReadingVisitorThrottle, ReadingAddressThrottle]
 
     @extend_schema(
-        operation_id="readings_create", tags=["readings"],
+        operation_id="readings_create",
+        tags=["readings"],
         summary="Read a picture without storing it",
         description="The same input as POST /api/v1/predictions/ and the same reading, but nothing is "
-                    "stored: for live readings while a person draws. No account is needed. With seen=true "
-                    "each digit carries the 28x28 picture the model was given.",
+        "stored: for live readings while a person draws. No account is needed. With seen=true "
+        "each digit carries the 28x28 picture the model was given.",
         request={"multipart/form-data": ReadingUploadSerializer, "application/json": ReadingJSONSerializer},
         examples=PICTURE_EXAMPLES,
         responses={200: ReadingSerializer, 400: E400, 403: E403, 413: E413, 422: E422, 429: E429, 503: E503},
@@ -256,10 +311,14 @@ class ReadingView(ApiView):
 
 
 class ModelView(ApiView):
-    @extend_schema(operation_id="model_retrieve", tags=["model"], summary="The model that reads the digits",
-                   description="The version in service: its version, when it was trained, its MNIST test "
-                               "accuracy and its classes.",
-                   responses={200: ModelCardSerializer, 401: E401, 429: E429, 503: E503})
+    @extend_schema(
+        operation_id="model_retrieve",
+        tags=["model"],
+        summary="The model that reads the digits",
+        description="The version in service: its version, when it was trained, its MNIST test "
+        "accuracy and its classes.",
+        responses={200: ModelCardSerializer, 401: E401, 429: E429, 503: E503},
+    )
     def get(self, request: Request) -> Response:
         # The model that reads digits now (ModelUnavailable: 503), never a card whose files did not load.
         return Response(ModelCardSerializer(model_in_service().card).data)
@@ -346,8 +405,11 @@ def _static_files() -> None:
 
 
 # What every request may need besides the model, in the order a reason is given.
-_DEPENDENCIES = (("database unavailable", _database), ("cache unavailable", _cache),
-                 ("static files not collected", _static_files))
+_DEPENDENCIES = (
+    ("database unavailable", _database),
+    ("cache unavailable", _cache),
+    ("static files not collected", _static_files),
+)
 
 
 @never_cache
@@ -386,4 +448,3 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
                 return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
             message += f" Did you mean {request.path}/ (with the slash)?"
     return JsonResponse({"detail": message}, status=404)
-

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,31 +17,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Prediction',
+            name="Prediction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('source', models.CharField(choices=[('draw', 'Drawn'), ('upload', 'Uploaded'), ('api', 'API')], max_length=10)),
-                ('multi', models.BooleanField(default=False)),
-                ('image', models.FileField(help_text='The input as received, re-encoded as PNG.', upload_to=recognizer.models._image_path)),
-                ('width', models.PositiveIntegerField(help_text='Width of the received picture, in pixels.')),
-                ('height', models.PositiveIntegerField(help_text='Height of the received picture, in pixels.')),
-                ('digit', models.PositiveSmallIntegerField(blank=True, help_text='Top digit of a single reading.', null=True)),
-                ('confidence', models.FloatField(help_text="The digit's probability; for several digits, the lowest one.")),
-                ('probabilities', models.JSONField(blank=True, help_text='Ten probabilities of a single reading.', null=True)),
-                ('digits', models.JSONField(default=list, help_text='[{digit, confidence, probabilities, box: [x, y, w, h]}]')),
-                ('number', models.CharField(help_text='The digits read, left to right.', max_length=12)),
-                ('model_version', models.CharField(max_length=64)),
-                ('duration_ms', models.FloatField()),
-                ('correct_label', models.CharField(blank=True, max_length=12, null=True, validators=[django.core.validators.RegexValidator('^[0-9]{1,12}$', 'Enter the digits only, 1 to 12 of them, e.g. 7 or 2024.')])),
-                ('reviewed', models.BooleanField(default=False)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("draw", "Drawn"), ("upload", "Uploaded"), ("api", "API")], max_length=10
+                    ),
+                ),
+                ("multi", models.BooleanField(default=False)),
+                (
+                    "image",
+                    models.FileField(
+                        help_text="The input as received, re-encoded as PNG.", upload_to=recognizer.models._image_path
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(help_text="Width of the received picture, in pixels.")),
+                ("height", models.PositiveIntegerField(help_text="Height of the received picture, in pixels.")),
+                (
+                    "digit",
+                    models.PositiveSmallIntegerField(blank=True, help_text="Top digit of a single reading.", null=True),
+                ),
+                (
+                    "confidence",
+                    models.FloatField(help_text="The digit's probability; for several digits, the lowest one."),
+                ),
+                (
+                    "probabilities",
+                    models.JSONField(blank=True, help_text="Ten probabilities of a single reading.", null=True),
+                ),
+                (
+                    "digits",
+                    models.JSONField(default=list, help_text="[{digit, confidence, probabilities, box: [x, y, w, h]}]"),
+                ),
+                ("number", models.CharField(help_text="The digits read, left to right.", max_length=12)),
+                ("model_version", models.CharField(max_length=64)),
+                ("duration_ms", models.FloatField()),
+                (
+                    "correct_label",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{1,12}$", "Enter the digits only, 1 to 12 of them, e.g. 7 or 2024."
+                            )
+                        ],
+                    ),
+                ),
+                ("reviewed", models.BooleanField(default=False)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predictions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='prediction_user_recent')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "-created_at"], name="prediction_user_recent")],
             },
         ),
     ]

@@ -36,56 +36,74 @@ def _line(number, digits):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recognizer', '0001_initial'),
+        ("recognizer", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='prediction',
-            name='forced',
-            field=models.BooleanField(default=False, help_text='The engine said this is no digit; it was read anyway, as asked.', verbose_name='forced past a refusal'),
+            model_name="prediction",
+            name="forced",
+            field=models.BooleanField(
+                default=False,
+                help_text="The engine said this is no digit; it was read anyway, as asked.",
+                verbose_name="forced past a refusal",
+            ),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='ignored',
-            field=models.JSONField(default=list, help_text='Marks left out of the number: [{box, not_digit}]'),
+            model_name="prediction",
+            name="ignored",
+            field=models.JSONField(default=list, help_text="Marks left out of the number: [{box, not_digit}]"),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='lines',
-            field=models.JSONField(default=list, help_text='Top to bottom: [{number, box, digits: [...]}]'),
+            model_name="prediction",
+            name="lines",
+            field=models.JSONField(default=list, help_text="Top to bottom: [{number, box, digits: [...]}]"),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='notice',
-            field=models.TextField(blank=True, help_text='What the answer alone would hide, as told.', null=True),
+            model_name="prediction",
+            name="notice",
+            field=models.TextField(blank=True, help_text="What the answer alone would hide, as told.", null=True),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='separate_digits',
-            field=models.PositiveSmallIntegerField(default=1, help_text='Separate digits seen in a one-digit reading (more than 1: it was a number).'),
+            model_name="prediction",
+            name="separate_digits",
+            field=models.PositiveSmallIntegerField(
+                default=1, help_text="Separate digits seen in a one-digit reading (more than 1: it was a number)."
+            ),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='uncertain',
+            model_name="prediction",
+            name="uncertain",
             field=models.BooleanField(default=False, help_text="Any digit below the model's confidence threshold."),
         ),
         migrations.AlterField(
-            model_name='prediction',
-            name='correct_label',
-            field=models.CharField(blank=True, max_length=64, null=True, validators=[django.core.validators.RegexValidator('\\A(?=.{1,64}\\Z)[0-9]+(?: [0-9]+)*\\Z', 'Enter digits only, with one space between the numbers of separate lines (at most 64 characters), e.g. 7, 2024 or 2024 17.')]),
+            model_name="prediction",
+            name="correct_label",
+            field=models.CharField(
+                blank=True,
+                max_length=64,
+                null=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A(?=.{1,64}\\Z)[0-9]+(?: [0-9]+)*\\Z",
+                        "Enter digits only, with one space between the numbers of separate lines (at most 64 characters), e.g. 7, 2024 or 2024 17.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='prediction',
-            name='digits',
-            field=models.JSONField(default=list, help_text='Every digit, line by line, left to right: [{digit, confidence, probabilities, box, uncertain, not_digit}]'),
+            model_name="prediction",
+            name="digits",
+            field=models.JSONField(
+                default=list,
+                help_text="Every digit, line by line, left to right: [{digit, confidence, probabilities, box, uncertain, not_digit}]",
+            ),
         ),
         migrations.AlterField(
-            model_name='prediction',
-            name='number',
-            field=models.CharField(help_text='The digits read, left to right; one space between lines.', max_length=64),
+            model_name="prediction",
+            name="number",
+            field=models.CharField(help_text="The digits read, left to right; one space between lines.", max_length=64),
         ),
         migrations.RunPython(lines_from_digits, migrations.RunPython.noop),
     ]

@@ -6,25 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recognizer', '0002_reading_lines_refusals'),
+        ("recognizer", "0002_reading_lines_refusals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='prediction',
-            name='marked_not_a_digit',
-            field=models.BooleanField(default=False, help_text='Its owner or a reviewer says the picture shows no digit at all: training data for the model\'s "not a digit" class. A reading has one answer, so never with a correct label.', verbose_name='not a digit'),
+            model_name="prediction",
+            name="marked_not_a_digit",
+            field=models.BooleanField(
+                default=False,
+                help_text='Its owner or a reviewer says the picture shows no digit at all: training data for the model\'s "not a digit" class. A reading has one answer, so never with a correct label.',
+                verbose_name="not a digit",
+            ),
         ),
         migrations.AlterField(
-            model_name='prediction',
-            name='correct_label',
-            field=models.CharField(blank=True, help_text='The digits the picture really shows, as its owner or a reviewer says.', max_length=64, null=True, validators=[django.core.validators.RegexValidator('\\A(?=.{1,64}\\Z)[0-9]+(?: [0-9]+)*\\Z', 'Enter digits only, with one space between the numbers of separate lines (at most 64 characters), e.g. 7, 2024 or 2024 17.')]),
+            model_name="prediction",
+            name="correct_label",
+            field=models.CharField(
+                blank=True,
+                help_text="The digits the picture really shows, as its owner or a reviewer says.",
+                max_length=64,
+                null=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A(?=.{1,64}\\Z)[0-9]+(?: [0-9]+)*\\Z",
+                        "Enter digits only, with one space between the numbers of separate lines (at most 64 characters), e.g. 7, 2024 or 2024 17.",
+                    )
+                ],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prediction',
-            constraint=models.CheckConstraint(condition=models.Q(('correct_label__isnull', False), ('marked_not_a_digit', True), _negated=True), name='prediction_one_answer', violation_error_message='A reading is either corrected or not a digit, not both.'),
+            model_name="prediction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("correct_label__isnull", False), ("marked_not_a_digit", True), _negated=True),
+                name="prediction_one_answer",
+                violation_error_message="A reading is either corrected or not a digit, not both.",
+            ),
         ),
     ]

@@ -27,29 +27,42 @@ def count_stored_bytes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recognizer', '0003_review_answers'),
+        ("recognizer", "0003_review_answers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StorageUse',
+            name="StorageUse",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('bytes', models.PositiveBigIntegerField(default=0)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("bytes", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='image_bytes',
-            field=models.PositiveIntegerField(default=0, help_text="The stored picture's size: what it counts against its owner's storage quota."),
+            model_name="prediction",
+            name="image_bytes",
+            field=models.PositiveIntegerField(
+                default=0, help_text="The stored picture's size: what it counts against its owner's storage quota."
+            ),
         ),
         migrations.AlterField(
-            model_name='prediction',
-            name='image',
-            field=models.FileField(help_text='The picture as read: upright, grey, at most 1000 px a side, as PNG.', upload_to=recognizer.models._image_path),
+            model_name="prediction",
+            name="image",
+            field=models.FileField(
+                help_text="The picture as read: upright, grey, at most 1000 px a side, as PNG.",
+                upload_to=recognizer.models._image_path,
+            ),
         ),
         migrations.RunPython(count_stored_bytes, migrations.RunPython.noop),
     ]

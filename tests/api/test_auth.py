@@ -39,10 +39,13 @@ def test_a_token_from_a_form_too(anon, owner, password):
     assert response.status_code == 200 and response.json()["token"]
 
 
-@pytest.mark.parametrize("payload", [
-    {"username": "olivia", "password": "wrong"},
-    {"username": "nobody", "password": "a-Long-enough-passw0rd"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"username": "olivia", "password": "wrong"},
+        {"username": "nobody", "password": "a-Long-enough-passw0rd"},
+    ],
+)
 def test_bad_credentials_are_a_json_400_with_a_sentence(anon, owner, payload):
     response = anon.post(TOKEN, payload, format="json")
     assert response.status_code == 400

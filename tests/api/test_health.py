@@ -90,14 +90,21 @@ def test_a_failed_load_is_tried_again_without_any_request(anon, artifacts):
     assert engine._failure is None
 
 
-@pytest.mark.parametrize(("spoil", "reason"), [
-    (lambda folder: (folder / CARD_NAME).write_text("{}"), "model card incomplete"),
-    (lambda folder: (folder / CARD_NAME).write_text('{"version": '), "model card is not valid JSON"),
-    (lambda folder: (folder / read_card(folder)["onnx_file"]).unlink(), "model file missing or unreadable"),
-    # Another file under the card's name: refused, not served under the card's version and accuracy.
-    (lambda folder: shutil.copy(ARTIFACTS_DIR / read_card(ARTIFACTS_DIR)["file"],
-                                folder / read_card(folder)["onnx_file"]), "model file does not match its card"),
-])
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda folder: (folder / CARD_NAME).write_text("{}"), "model card incomplete"),
+        (lambda folder: (folder / CARD_NAME).write_text('{"version": '), "model card is not valid JSON"),
+        (lambda folder: (folder / read_card(folder)["onnx_file"]).unlink(), "model file missing or unreadable"),
+        # Another file under the card's name: refused, not served under the card's version and accuracy.
+        (
+            lambda folder: shutil.copy(
+                ARTIFACTS_DIR / read_card(ARTIFACTS_DIR)["file"], folder / read_card(folder)["onnx_file"]
+            ),
+            "model file does not match its card",
+        ),
+    ],
+)
 def test_spoilt_model_files_give_a_clear_503_never_a_500(api, anon, artifacts, png, spoil, reason):
     copy_model(artifacts)
     spoil(artifacts)
@@ -114,8 +121,10 @@ def test_spoilt_model_files_give_a_clear_503_never_a_500(api, anon, artifacts, p
 
 
 def test_readyz_is_ok_when_everything_answers(anon, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1/minute",
-                                                                                     "anon": "1/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "1/minute", "anon": "1/minute"},
+    }
     version = get_model().version
     for _ in range(3):  # public and never throttled
         response = anon.get("/readyz")
@@ -136,8 +145,11 @@ def test_readyz_without_the_cache_table(anon, caplog):
     """`migrate` alone makes no cache table: the site is not ready, whatever /healthz says."""
     get_model()
     # Only for these requests: the fixtures clear the real cache afterwards.
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                               "LOCATION": "no_such_cache_table"}}):
+    with override_settings(
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_cache_table"}
+        }
+    ):
         assert anon.get("/healthz").status_code == 200  # alive ...
         response = anon.get("/readyz")  # ... but not ready
     assert response.status_code == 503
@@ -174,10 +186,14 @@ for path in ("/healthz", "/readyz"):
     response = client.get(path)
     print(response.status_code, response.json()["status"], response.json().get("reason"))
 """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-2:] == ["200 ok None", "503 unavailable database unavailable"]
     assert str(tmp_path) not in result.stdout  # the reason names no path; the log (stderr) does

@@ -24,8 +24,14 @@ def test_only_loopback_addresses_are_accepted():
 
 
 def test_the_arguments_are_bounded():
-    for args in (["--concurrency", "0"], ["--concurrency", "1000"], ["--seconds", "0"], ["--seconds", "3600"],
-                 ["--url", "https://127.0.0.1"], ["--requests", "0"]):
+    for args in (
+        ["--concurrency", "0"],
+        ["--concurrency", "1000"],
+        ["--seconds", "0"],
+        ["--seconds", "3600"],
+        ["--url", "https://127.0.0.1"],
+        ["--requests", "0"],
+    ):
         with pytest.raises(SystemExit):
             loadtest.main(["--token", "x", *args])
 
@@ -33,8 +39,24 @@ def test_the_arguments_are_bounded():
 def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, capsys, settings):
     # One client: the test server shares one SQLite connection between its threads. The
     # run is stopped by its number of requests; the time limit is only a backstop.
-    code = loadtest.main(["--url", live_server.url, "--username", owner.username, "--password", password,
-                          "--concurrency", "1", "--seconds", "300", "--requests", "12", "--warmup", "2"])
+    code = loadtest.main(
+        [
+            "--url",
+            live_server.url,
+            "--username",
+            owner.username,
+            "--password",
+            password,
+            "--concurrency",
+            "1",
+            "--seconds",
+            "300",
+            "--requests",
+            "12",
+            "--warmup",
+            "2",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "requests: 12  ok: 12  errors: 0" in out
@@ -43,8 +65,22 @@ def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, ca
 
 
 def test_a_run_stops_when_its_time_is_up(live_server, owner, password, capsys):
-    code = loadtest.main(["--url", live_server.url, "--username", owner.username, "--password", password,
-                          "--concurrency", "1", "--seconds", "0.5", "--warmup", "0"])
+    code = loadtest.main(
+        [
+            "--url",
+            live_server.url,
+            "--username",
+            owner.username,
+            "--password",
+            password,
+            "--concurrency",
+            "1",
+            "--seconds",
+            "0.5",
+            "--warmup",
+            "0",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     done = Prediction.objects.filter(user=owner, source="api").count()
@@ -53,8 +89,22 @@ def test_a_run_stops_when_its_time_is_up(live_server, owner, password, capsys):
 
 
 def test_errors_are_counted_by_status(live_server, capsys):
-    code = loadtest.main(["--url", live_server.url, "--token", "not-a-real-key", "--concurrency", "1",
-                          "--seconds", "300", "--requests", "3", "--warmup", "0"])
+    code = loadtest.main(
+        [
+            "--url",
+            live_server.url,
+            "--token",
+            "not-a-real-key",
+            "--concurrency",
+            "1",
+            "--seconds",
+            "300",
+            "--requests",
+            "3",
+            "--warmup",
+            "0",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "errors: 3  (401: 3)" in out
@@ -62,11 +112,13 @@ def test_errors_are_counted_by_status(live_server, capsys):
 
 def test_a_server_that_is_down_is_not_hammered(capsys):
     import socket
+
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code = loadtest.main(["--url", f"http://127.0.0.1:{port}", "--token", "x", "--concurrency", "2",
-                          "--seconds", "30", "--warmup", "0"])
+    code = loadtest.main(
+        ["--url", f"http://127.0.0.1:{port}", "--token", "x", "--concurrency", "2", "--seconds", "30", "--warmup", "0"]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert f"errors: {2 * loadtest.MAX_FAILURES_IN_A_ROW}  (ConnectionRefusedError: 20)" in out

@@ -20,9 +20,30 @@ from recognizer.models import Prediction
 from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
 
 DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
-PREDICTION_FIELDS = {"id", "digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi",
-                     "source", "model_version", "duration_ms", "correct_label", "marked_not_a_digit", "image_url",
-                     "created_at", "width", "height", "uncertain", "forced", "notice", "separate_digits"}
+PREDICTION_FIELDS = {
+    "id",
+    "digit",
+    "confidence",
+    "probabilities",
+    "digits",
+    "lines",
+    "ignored",
+    "number",
+    "multi",
+    "source",
+    "model_version",
+    "duration_ms",
+    "correct_label",
+    "marked_not_a_digit",
+    "image_url",
+    "created_at",
+    "width",
+    "height",
+    "uncertain",
+    "forced",
+    "notice",
+    "separate_digits",
+}
 
 
 def detail_url(pk: int) -> str:
@@ -96,7 +117,7 @@ def test_json_plain_base64_is_read(api, png):
 
 def test_base64_wrapped_over_lines_and_url_safe_is_read(api, png):
     encoded = base64.urlsafe_b64encode(png["7"]).decode().rstrip("=")
-    wrapped = "\n".join(encoded[i:i + 76] for i in range(0, len(encoded), 76))
+    wrapped = "\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
     response = api.post(PREDICTIONS, {"image": wrapped}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["digit"] == 7
@@ -150,15 +171,18 @@ def assert_nothing_stored(settings) -> None:
     assert stored_files(settings.MEDIA_ROOT) == []
 
 
-@pytest.mark.parametrize(("payload", "words"), [
-    ({"image": "data:image/png;base64,!!!not base64!!!"}, "not valid base64"),
-    ({"image": "this is not base64!"}, "not valid base64"),
-    ({"image": "data:image/png,rawtext"}, "base64-encoded"),
-    ({"image": ""}, "empty"),
-    ({"image": 12}, "must be text"),
-    ({}, "Send a picture"),
-    ({"image": base64.b64encode(b"plain text, not a picture").decode()}, "not an image"),
-])
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        ({"image": "data:image/png;base64,!!!not base64!!!"}, "not valid base64"),
+        ({"image": "this is not base64!"}, "not valid base64"),
+        ({"image": "data:image/png,rawtext"}, "base64-encoded"),
+        ({"image": ""}, "empty"),
+        ({"image": 12}, "must be text"),
+        ({}, "Send a picture"),
+        ({"image": base64.b64encode(b"plain text, not a picture").decode()}, "not an image"),
+    ],
+)
 def test_json_that_is_not_a_picture_is_400(api, settings, payload, words):
     response = api.post(PREDICTIONS, payload, format="json")
     assert response.status_code == 400, response.content
@@ -193,10 +217,13 @@ def test_an_empty_file_and_a_text_field_are_400(api, settings):
     assert_nothing_stored(settings)
 
 
-@pytest.mark.parametrize(("field", "value", "words"), [
-    ("source", "fax", "Unknown source"),
-    ("multi", "perhaps", "multi"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("source", "fax", "Unknown source"),
+        ("multi", "perhaps", "multi"),
+    ],
+)
 def test_bad_options_are_400_naming_the_field(api, png, settings, field, value, words):
     response = post_file(api, png["7"], **{field: value})
     assert response.status_code == 400
@@ -248,8 +275,9 @@ def test_a_picture_over_the_pixel_cap_is_400_with_a_sentence_and_stores_nothing(
     assert_nothing_stored(settings)
 
 
-def test_saving_past_the_storage_quota_is_413_and_stores_nothing(api, png, settings,
-                                                                 django_capture_on_commit_callbacks):
+def test_saving_past_the_storage_quota_is_413_and_stores_nothing(
+    api, png, settings, django_capture_on_commit_callbacks
+):
     first = post_file(api, png["7"])
     assert first.status_code == 201
     settings.RECOGNIZER_USER_QUOTA_BYTES = Prediction.objects.get().image_bytes + 100  # room for one
@@ -314,13 +342,34 @@ def test_malformed_json_is_400(api, settings):
 def make(user, number: str, *, source: str = "api", created_at=None) -> Prediction:
     """A stored reading made directly in the database (the list tests need many, not the model)."""
     multi = len(number) > 1
-    digits = [{"digit": int(c), "confidence": 0.9, "probabilities": [0.01] * 10, "box": [i * 10, 0, 8, 8],
-               "uncertain": False, "not_digit": 0.0} for i, c in enumerate(number)]
+    digits = [
+        {
+            "digit": int(c),
+            "confidence": 0.9,
+            "probabilities": [0.01] * 10,
+            "box": [i * 10, 0, 8, 8],
+            "uncertain": False,
+            "not_digit": 0.0,
+        }
+        for i, c in enumerate(number)
+    ]
     return Prediction.objects.create(
-        user=user, source=source, multi=multi, image="", width=280, height=280,
-        digit=None if multi else int(number), confidence=0.9, probabilities=None if multi else [0.01] * 10,
-        digits=digits, lines=[{"number": number, "box": [0, 0, 10 * len(number) - 2, 8], "digits": digits}],
-        number=number, model_version="test", duration_ms=1.0, created_at=created_at or timezone.now())
+        user=user,
+        source=source,
+        multi=multi,
+        image="",
+        width=280,
+        height=280,
+        digit=None if multi else int(number),
+        confidence=0.9,
+        probabilities=None if multi else [0.01] * 10,
+        digits=digits,
+        lines=[{"number": number, "box": [0, 0, 10 * len(number) - 2, 8], "digits": digits}],
+        number=number,
+        model_version="test",
+        duration_ms=1.0,
+        created_at=created_at or timezone.now(),
+    )
 
 
 def test_the_list_is_the_callers_own_newest_first(api, owner, member):
@@ -338,12 +387,26 @@ def test_the_list_is_the_callers_own_newest_first(api, owner, member):
 
 def test_the_list_pages_by_25_and_page_size_goes_up_to_100(api, owner):
     now = timezone.now()
-    Prediction.objects.bulk_create([
-        Prediction(user=owner, source="api", image="", width=1, height=1, digit=1, confidence=0.9,
-                   probabilities=[0.1] * 10, digits=[], number="1", model_version="t", duration_ms=1,
-                   created_at=now - dt.timedelta(seconds=i))
-        for i in range(105)
-    ])
+    Prediction.objects.bulk_create(
+        [
+            Prediction(
+                user=owner,
+                source="api",
+                image="",
+                width=1,
+                height=1,
+                digit=1,
+                confidence=0.9,
+                probabilities=[0.1] * 10,
+                digits=[],
+                number="1",
+                model_version="t",
+                duration_ms=1,
+                created_at=now - dt.timedelta(seconds=i),
+            )
+            for i in range(105)
+        ]
+    )
     first = api.get(PREDICTIONS).json()
     assert first["count"] == 105 and len(first["results"]) == 25
     assert first["next"].endswith("?page=2") and first["previous"] is None
@@ -384,10 +447,15 @@ def test_filters(api, owner, member):
     assert ids(digit=4, created_after=(now - dt.timedelta(days=2)).isoformat()) == [line.pk]
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"digit": "x"}, "digit"), ({"digit": 12}, "digit"), ({"source": "fax"}, "source"),
-    ({"created_after": "yesterday"}, "created_after"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"digit": "x"}, "digit"),
+        ({"digit": 12}, "digit"),
+        ({"source": "fax"}, "source"),
+        ({"created_after": "yesterday"}, "created_after"),
+    ],
+)
 def test_bad_filters_are_400_naming_them(api, query, field):
     response = api.get(PREDICTIONS, query)
     assert response.status_code == 400
@@ -425,6 +493,7 @@ def test_another_persons_prediction_is_404_on_every_method(member_api, stored, s
 
 def test_staff_get_404_too_the_api_shows_only_ones_own(stored, staff):
     from rest_framework.test import APIClient
+
     client = APIClient()
     client.force_authenticate(staff)
     assert client.get(detail_url(stored.pk)).status_code == 404
@@ -460,8 +529,7 @@ def test_patch_accepts_numbers_of_several_lines_up_to_64_characters(api, stored,
     assert stored.correct_label == value
 
 
-@pytest.mark.parametrize("value", ["", "seven", "7a", "12a", "12  345", "1" * 65, "12-34", "12\n345",
-                                   "-1", [7]])
+@pytest.mark.parametrize("value", ["", "seven", "7a", "12a", "12  345", "1" * 65, "12-34", "12\n345", "-1", [7]])
 def test_patch_refuses_a_label_that_is_not_digits(api, stored, value):
     response = api.patch(detail_url(stored.pk), {"correct_label": value}, format="json")
     assert response.status_code == 400
@@ -507,6 +575,7 @@ def test_delete_removes_the_row_and_the_picture(api, stored, settings, django_ca
 
 def test_the_json_matches_the_fields_the_schema_describes(api, png):
     from recognizer.api.serializers import DigitSerializer, LineSerializer, PredictionSerializer
+
     body = post_file(api, png["407"], multi="true").json()
     assert set(PredictionSerializer().fields) == set(body) == PREDICTION_FIELDS
     # "seen" only comes from a reading without storing that asks for it (tests/api/test_readings.py).
@@ -564,8 +633,9 @@ def test_the_list_filters_by_status_as_history_does(api, owner, member):
     unsure = make(owner, "2", created_at=now - dt.timedelta(minutes=4))
     Prediction.objects.filter(pk=unsure.pk).update(uncertain=True)
     confirmed = services.prediction_confirm(prediction=make(owner, "3", created_at=now - dt.timedelta(minutes=3)))
-    corrected = services.prediction_correct(prediction=make(owner, "4", created_at=now - dt.timedelta(minutes=2)),
-                                            correct_label="9")
+    corrected = services.prediction_correct(
+        prediction=make(owner, "4", created_at=now - dt.timedelta(minutes=2)), correct_label="9"
+    )
     star = services.prediction_mark_not_digit(prediction=make(owner, "5", created_at=now - dt.timedelta(minutes=1)))
     services.prediction_mark_not_digit(prediction=make(member, "5"))
 

@@ -12,9 +12,25 @@ from PIL import Image
 from recognizer.models import Prediction
 from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
 
-READING_FIELDS = {"digit", "confidence", "probabilities", "digits", "lines", "ignored", "number", "multi", "source",
-                  "model_version", "duration_ms", "width", "height", "uncertain", "forced", "notice",
-                  "separate_digits"}
+READING_FIELDS = {
+    "digit",
+    "confidence",
+    "probabilities",
+    "digits",
+    "lines",
+    "ignored",
+    "number",
+    "multi",
+    "source",
+    "model_version",
+    "duration_ms",
+    "width",
+    "height",
+    "uncertain",
+    "forced",
+    "notice",
+    "separate_digits",
+}
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "data url", "base64"])
@@ -24,8 +40,7 @@ def test_a_reading_is_returned_and_nothing_is_stored(api, png, settings, encodin
     elif encoding == "data url":
         response = api.post(READINGS, {"image": data_url(png["4"]), "source": "draw"}, format="json")
     else:
-        response = api.post(READINGS, {"image": base64.b64encode(png["4"]).decode(), "source": "draw"},
-                            format="json")
+        response = api.post(READINGS, {"image": base64.b64encode(png["4"]).decode(), "source": "draw"}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
     assert set(body) == READING_FIELDS
@@ -44,8 +59,20 @@ def test_a_reading_of_several_digits(api, png):
 def test_a_reading_gives_the_same_answer_as_a_stored_prediction(api, png):
     reading = api.post(READINGS, {"image": upload(png["0"])}, format="multipart").json()
     stored = api.post("/api/v1/predictions/", {"image": upload(png["0"])}, format="multipart").json()
-    for key in ("digit", "number", "probabilities", "digits", "lines", "ignored", "forced", "notice",
-                "separate_digits", "width", "height", "model_version"):
+    for key in (
+        "digit",
+        "number",
+        "probabilities",
+        "digits",
+        "lines",
+        "ignored",
+        "forced",
+        "notice",
+        "separate_digits",
+        "width",
+        "height",
+        "model_version",
+    ):
         assert reading[key] == stored[key], key
 
 
@@ -86,8 +113,9 @@ def test_multi_takes_true_false_or_auto_and_nothing_else(api, png):
 
 
 def test_seen_gives_each_digit_the_picture_the_model_was_given(anon, png):
-    body = anon.post(READINGS, {"image": upload(png["407"]), "multi": "true", "seen": "true"},
-                     format="multipart").json()
+    body = anon.post(
+        READINGS, {"image": upload(png["407"]), "multi": "true", "seen": "true"}, format="multipart"
+    ).json()
     assert len(body["digits"]) == 3
     for d in body["digits"]:
         assert d["seen"].startswith("data:image/png;base64,")
@@ -106,10 +134,12 @@ def test_seen_is_never_stored_nor_offered_where_readings_are_stored(api, png):
 
 def test_the_json_matches_the_fields_the_schema_describes(api, png):
     from recognizer.api.serializers import DigitSerializer, LineSerializer, ReadingSerializer
+
     body = api.post(READINGS, {"image": upload(png["407"]), "multi": "true"}, format="multipart").json()
     assert set(ReadingSerializer().fields) == set(body) == READING_FIELDS
     assert all(set(LineSerializer().fields) == set(line) for line in body["lines"])
     assert all(set(DigitSerializer().fields) - {"seen"} == set(d) for line in body["lines"] for d in line["digits"])
-    asked = api.post(READINGS, {"image": upload(png["407"]), "multi": "true", "seen": "true"},
-                     format="multipart").json()
+    asked = api.post(
+        READINGS, {"image": upload(png["407"]), "multi": "true", "seen": "true"}, format="multipart"
+    ).json()
     assert all(set(DigitSerializer().fields) == set(d) for d in asked["digits"])

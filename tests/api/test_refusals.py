@@ -116,8 +116,9 @@ def test_a_number_read_as_one_digit_says_how_many_digits_it_saw(api, path):
     body = post(api, path, digits_png("372"), multi="false").json()
     assert body["multi"] is False and len(body["number"]) == 1
     assert body["separate_digits"] == 3
-    assert body["notice"] == ("This picture seems to show 3 separate digits, read here as one: "
-                              "read it as a number to get them all.")
+    assert body["notice"] == (
+        "This picture seems to show 3 separate digits, read here as one: read it as a number to get them all."
+    )
     if path == PREDICTIONS:
         row = Prediction.objects.get(pk=body["id"])
         assert (row.separate_digits, row.notice) == (3, body["notice"])

@@ -41,8 +41,10 @@ def test_the_model_card_needs_credentials(anon):
 
 def test_healthz_is_ok_once_the_model_is_loaded(anon, django_assert_num_queries, settings):
     model = get_model()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1/minute",
-                                                                                     "anon": "1/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "1/minute", "anon": "1/minute"},
+    }
     for _ in range(3):  # public, never throttled, and no database at all
         with django_assert_num_queries(0):
             response = anon.get("/healthz")
@@ -72,8 +74,9 @@ while time.monotonic() < deadline:
 print(statuses[0]); print(statuses[-1])
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     first, last = result.stdout.strip().splitlines()
     assert first.startswith(("(503, {'status': 'unavailable', 'reason': 'the model is still loading'})", "(200,"))
@@ -88,8 +91,13 @@ def test_the_schema_is_public_openapi_3(anon):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/predictions/", "/api/v1/predictions/{id}/", "/api/v1/readings/", "/api/v1/model/",
-            "/api/v1/auth/token/"} <= set(schema["paths"])
+    assert {
+        "/api/v1/predictions/",
+        "/api/v1/predictions/{id}/",
+        "/api/v1/readings/",
+        "/api/v1/model/",
+        "/api/v1/auth/token/",
+    } <= set(schema["paths"])
 
 
 def test_the_docs_are_public_and_load_nothing_from_other_sites(anon):
@@ -132,10 +140,17 @@ def test_a_missing_slash_is_redirected_for_get_and_named_otherwise(api):
     assert "/api/v1/predictions/" in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("put", "/api/v1/predictions/"), ("delete", "/api/v1/predictions/"), ("get", "/api/v1/readings/"),
-    ("post", "/api/v1/model/"), ("post", "/healthz"), ("post", "/readyz"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", "/api/v1/predictions/"),
+        ("delete", "/api/v1/predictions/"),
+        ("get", "/api/v1/readings/"),
+        ("post", "/api/v1/model/"),
+        ("post", "/healthz"),
+        ("post", "/readyz"),
+    ],
+)
 def test_a_method_not_offered_is_405(api, method, path):
     response = getattr(api, method)(path)
     assert response.status_code == 405

@@ -30,10 +30,23 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @pytest.fixture
 def rates(settings):
-    def set_rates(*, user: str = "1000/minute", anon: str = "1000/minute", reading: str = "1000/minute",
-                  reading_address: str = "1000/minute") -> None:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-            "user": user, "anon": anon, "reading": reading, "reading_address": reading_address}}
+    def set_rates(
+        *,
+        user: str = "1000/minute",
+        anon: str = "1000/minute",
+        reading: str = "1000/minute",
+        reading_address: str = "1000/minute",
+    ) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {
+                "user": user,
+                "anon": anon,
+                "reading": reading,
+                "reading_address": reading_address,
+            },
+        }
+
     return set_rates
 
 
@@ -161,8 +174,9 @@ def test_other_addresses_do_not_wipe_a_count(anon, rates):
 
 def test_expired_counts_are_removed_as_new_ones_are_written(api, rates):
     rates(user="100/minute")
-    old = ThrottleCount.objects.create(key="throttle_user_0:1", count=7,
-                                       expires_at=timezone.now() - timedelta(seconds=1))
+    old = ThrottleCount.objects.create(
+        key="throttle_user_0:1", count=7, expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert api.get(PREDICTIONS).status_code == 200  # the person's first count of this minute: a new row
     assert not ThrottleCount.objects.filter(pk=old.pk).exists()
     assert ThrottleCount.objects.count() == 1
@@ -211,8 +225,11 @@ def redis_url():
     server = shutil.which("redis-server")
     assert server, "redis-server is needed for the Redis count tests: apt-get install redis-server"
     port = closed_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     client = redis.Redis(port=port)
     try:
         for _ in range(100):
@@ -227,8 +244,9 @@ def redis_url():
         process.wait(10)
 
 
-def test_with_redis_the_burst_is_counted_by_incr_and_lets_exactly_20_through(live_server, django_user_model,
-                                                                           rates, redis_url):
+def test_with_redis_the_burst_is_counted_by_incr_and_lets_exactly_20_through(
+    live_server, django_user_model, rates, redis_url
+):
     rates(user="20/day")
     if time.time() % 86400 > 86400 - 60:
         time.sleep(61)  # not across midnight UTC
@@ -261,8 +279,7 @@ def test_behind_one_proxy_each_client_has_its_own_count_and_forging_does_not_hel
     assert anon.post(TOKEN, {}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 400
     # the first client writes an address of its own in front: the proxy still appends the real one
     for forged in ("198.51.100.99", "1.2.3.4, 5.6.7.8"):
-        assert_throttled(anon.post(TOKEN, {}, format="json", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5",
-                                   **proxy))
+        assert_throttled(anon.post(TOKEN, {}, format="json", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.5", **proxy))
 
 
 def test_without_trusted_proxies_forwarded_for_is_ignored(anon, rates, settings):
@@ -316,8 +333,10 @@ def test_a_redis_that_is_down_lets_the_api_answer_and_says_so_in_the_log(server,
     rates(user="1/minute")
     # What REDIS_URL makes of the count store and of the cache; only for these requests (the
     # fixtures clear the real cache afterwards).
-    with override_settings(REDIS_URL=url, CACHES=cache_settings(url)), \
-            caplog.at_level(logging.WARNING, logger="recognizer.api.throttling"):
+    with (
+        override_settings(REDIS_URL=url, CACHES=cache_settings(url)),
+        caplog.at_level(logging.WARNING, logger="recognizer.api.throttling"),
+    ):
         for _ in range(3):  # over the limit: the throttle fails open
             response = api.get(PREDICTIONS)  # redis-py would wait for ever without a timeout
             assert response.status_code == 200
@@ -343,10 +362,15 @@ picture = "data:image/png;base64," + base64.b64encode(digits_png("7")).decode()
 response = client.post("/api/v1/readings/", {"image": picture}, content_type="application/json")
 print(response.status_code, response.json().get("number"))
 """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "REDIS_URL": "",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "200 7"
     assert "rate limit reading not applied, the count store is unavailable" in result.stderr

@@ -24,8 +24,14 @@ from tests.conftest import PASSWORD
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
 TIMEOUT_MS = 20_000
@@ -79,8 +85,12 @@ def new_page(browser, live_server, transactional_db, request):
         page.js_errors = []
         page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
         # A refused request (400, 413...) is logged by Chromium too: the page handles those itself.
-        page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
-                and page.js_errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error" and "Failed to load resource" not in msg.text and page.js_errors.append(msg.text)
+            ),
+        )
         contexts.append(context)
         return page
 

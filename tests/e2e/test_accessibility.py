@@ -219,17 +219,21 @@ def test_the_focus_ring_is_the_dark_accent_on_light_and_white_on_the_top_bar(pag
     assert ring == "rgb(255, 255, 255)"
     page.goto("/accounts/login/")
     page.keyboard.press("Tab")  # from the username field, which has the focus, to the password field
-    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
-                          " return [s.outlineColor, s.outlineStyle, s.outlineWidth]; })()")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineColor, s.outlineStyle, s.outlineWidth]; })()"
+    )
     assert style == ["rgb(47, 91, 234)", "solid", "3px"]  # #2f5bea: 5.2:1 on the page, 3:1 needed
 
 
 def contrast(a: str, b: str) -> float:
     """WCAG's contrast ratio of two computed CSS colours ("rgb(r, g, b)")."""
+
     def luminance(css):
         channels = [int(c) / 255 for c in re.findall(r"\d+", css)[:3]]
         r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -248,13 +252,16 @@ def test_the_labels_on_the_canvas_and_their_boxes_meet_wcag_contrast(page):
     User.objects.create_user("lou", "", PASSWORD)
     log_in(page, "lou")
     for markup, label in LABELS_ON_THE_CANVAS:
-        colours = page.evaluate("""([markup, label]) => {
+        colours = page.evaluate(
+            """([markup, label]) => {
             const overlay = document.getElementById('overlay');
             overlay.innerHTML = markup;
             const box = getComputedStyle(overlay.firstElementChild);
             const text = getComputedStyle(overlay.querySelector(label));
             return [text.color, text.backgroundColor, box.borderTopColor];
-        }""", [markup, label])
+        }""",
+            [markup, label],
+        )
         ink, background, border = colours
         assert contrast(ink, background) >= 4.5, (markup, colours)
         assert contrast(border, "rgb(255, 255, 255)") >= 3, (markup, colours)  # the box on the white canvas
@@ -266,13 +273,16 @@ def test_the_labels_on_a_stored_picture_meet_wcag_contrast(page):
     log_in(page, "lou")
     page.goto(f"/history/{stored.pk}/")
     for classes in ("stored-label", "stored-label uncertain", "stored-label line-label", "stored-label ignored-label"):
-        ink, background = page.evaluate("""(classes) => {
+        ink, background = page.evaluate(
+            """(classes) => {
             const span = document.createElement('span');
             span.className = classes;
             document.querySelector('.stored-frame').appendChild(span);
             const style = getComputedStyle(span);
             return [style.color, style.backgroundColor];
-        }""", classes)
+        }""",
+            classes,
+        )
         assert contrast(ink, background) >= 4.5, (classes, ink, background)
 
 
@@ -302,8 +312,10 @@ def test_without_the_clipboard_api_the_copy_button_selects_the_token(new_page):
     assert page.evaluate("navigator.clipboard") is None
     page.click("#copy-token")
     page.locator("#copy-status", has_text=re.compile(r"Copied\.|press Ctrl\+C")).wait_for()
-    selected = page.evaluate("(() => { const f = document.activeElement;"
-                             " return f.id + ':' + f.value.slice(f.selectionStart, f.selectionEnd); })()")
+    selected = page.evaluate(
+        "(() => { const f = document.activeElement;"
+        " return f.id + ':' + f.value.slice(f.selectionStart, f.selectionEnd); })()"
+    )
     assert selected == f"token-key:{token.key}"
     assert page.js_errors == []
 

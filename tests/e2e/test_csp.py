@@ -64,8 +64,9 @@ def test_a_visitors_pages_keep_to_the_policy(watched):
     # A picture added (shown from a blob: URL), kept through a reload (fetched back from a data: URL).
     page.set_input_files("#file", files=[{"name": "four.png", "mimeType": "image/png", "buffer": digits_png("4")}])
     page.locator("#status", has_text="Picture added").wait_for()
-    page.wait_for_function("() => Object.keys(sessionStorage).some("
-                           "k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)")
+    page.wait_for_function(
+        "() => Object.keys(sessionStorage).some(k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)"
+    )
     page.reload()
     page.locator("#status", has_text="from before is back").wait_for()
     assert violations(page) == []
@@ -108,9 +109,15 @@ def test_the_admins_pages_keep_to_the_policy(watched):
     stored = services.prediction_create(user=staff, image=digits_png("2024"), multi=True, source="upload")
     log_in(page, "sam")
 
-    for path in ["/admin/", "/admin/recognizer/prediction/", f"/admin/recognizer/prediction/{stored.pk}/change/",
-                 "/admin/auth/user/", f"/admin/auth/user/{staff.pk}/change/", "/admin/auth/user/add/",
-                 "/admin/password_change/"]:
+    for path in [
+        "/admin/",
+        "/admin/recognizer/prediction/",
+        f"/admin/recognizer/prediction/{stored.pk}/change/",
+        "/admin/auth/user/",
+        f"/admin/auth/user/{staff.pk}/change/",
+        "/admin/auth/user/add/",
+        "/admin/password_change/",
+    ]:
         visit(page, path)
         page.wait_for_load_state("load")
         assert violations(page) == [], path

@@ -39,8 +39,7 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 def glyph_strokes(digit: str, x: float, y: float, height: float) -> list[np.ndarray]:
     """The strokes of a plainly written digit, in canvas pixels, its box starting at (x, y)."""
-    return replace(synth.Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=0, slant=0.1),
-                   x=x, y=y).strokes()
+    return replace(synth.Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=0, slant=0.1), x=x, y=y).strokes()
 
 
 def draw(page, strokes: list[np.ndarray], step: float = 6.0) -> None:
@@ -69,7 +68,9 @@ def wait_for_reading(page, kind: str, value: str | None = None) -> None:
     """Until the reading on the page is of this kind (live, read, stored), and this value if given."""
     page.wait_for_function(
         "([kind, value]) => document.getElementById('draw-app').dataset.readingKind === kind && "
-        "(value === null || document.getElementById('result-value').textContent.trim() === value)", arg=[kind, value])
+        "(value === null || document.getElementById('result-value').textContent.trim() === value)",
+        arg=[kind, value],
+    )
 
 
 def inside_viewport(page, selector: str) -> bool:
@@ -178,8 +179,11 @@ def test_sign_up_draw_read_save_upload_a_number_then_history_correct_delete(page
 
     # Three digits apart, the same one button: three boxes over the canvas and the number.
     page.keyboard.press("Escape")
-    strokes = (glyph_strokes("1", x=30, y=110, height=170) + glyph_strokes("4", x=135, y=110, height=170)
-               + glyph_strokes("7", x=270, y=110, height=170))
+    strokes = (
+        glyph_strokes("1", x=30, y=110, height=170)
+        + glyph_strokes("4", x=135, y=110, height=170)
+        + glyph_strokes("7", x=270, y=110, height=170)
+    )
     draw(page, strokes)
     wait_for_reading(page, "live", "147")
     page.click("#save")
@@ -239,8 +243,9 @@ def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(pa
     four = digits_png("4")
     page.set_input_files("#file", files=[{"name": "four.png", "mimeType": "image/png", "buffer": four}])
     page.locator("#status", has_text="Picture added").wait_for()
-    page.wait_for_function("() => Object.keys(sessionStorage).some("
-                           "k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)")
+    page.wait_for_function(
+        "() => Object.keys(sessionStorage).some(k => (JSON.parse(sessionStorage.getItem(k)) || {}).image)"
+    )
     page.reload()
     page.locator("#status", has_text="from before is back").wait_for()
     page.click("#save")
@@ -255,8 +260,12 @@ def test_an_added_picture_survives_a_reload_and_is_still_sent_as_the_original(pa
 
 SCREENS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
-              "has_touch": True},
+    "phone": {
+        "viewport": {"width": 375, "height": 812},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
 }
 
 
@@ -276,8 +285,12 @@ def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logg
             live_requests.append(r)
 
     page.on("request", keep_live_request)
-    draw(page, glyph_strokes("3", x=30, y=110, height=170) + glyph_strokes("7", x=150, y=110, height=170)
-         + glyph_strokes("2", x=270, y=110, height=170))
+    draw(
+        page,
+        glyph_strokes("3", x=30, y=110, height=170)
+        + glyph_strokes("7", x=150, y=110, height=170)
+        + glyph_strokes("2", x=270, y=110, height=170),
+    )
     wait_for_reading(page, "live", "372")
     assert "nothing stored" in page.locator("#result-link").inner_text().lower()
     assert page.locator("#save").count() == 0

@@ -71,8 +71,9 @@ def test_the_review_queue_works_from_the_keyboard_alone(page):
 
     User.objects.create_superuser("rev", "rev@example.com", PASSWORD)
     owner = User.objects.create_user("own", "", PASSWORD)
-    first, second = (services.prediction_create(user=owner, image=digits_png("7"), multi=False, source="draw")
-                     for _ in range(2))
+    first, second = (
+        services.prediction_create(user=owner, image=digits_png("7"), multi=False, source="draw") for _ in range(2)
+    )
     for prediction in (first, second):
         services.prediction_correct(prediction=prediction, correct_label="1")
     page.goto("/admin/login/?next=/admin/review/")

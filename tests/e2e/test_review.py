@@ -33,8 +33,9 @@ def filter_status(page, label: str) -> None:
 
 def test_yes_and_not_a_digit_are_stored_and_found_by_the_filter(new_page):
     user = User.objects.create_user("rev", "", PASSWORD)
-    three, five, eight = (services.prediction_create(user=user, image=digits_png(n), multi=False, source="draw")
-                          for n in "358")
+    three, five, eight = (
+        services.prediction_create(user=user, image=digits_png(n), multi=False, source="draw") for n in "358"
+    )
     for minutes, prediction in enumerate((three, five, eight)):  # 22:00, 22:10, 22:20 UTC
         Prediction.objects.filter(pk=prediction.pk).update(created_at=EVENING + dt.timedelta(minutes=10 * minutes))
     page = new_page(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Tokyo")
@@ -43,8 +44,9 @@ def test_yes_and_not_a_digit_are_stored_and_found_by_the_filter(new_page):
 
     # The first page the browser loaded stored its zone; History shows times in it (UTC+9).
     page.goto("/history/")
-    assert {"name": "tz", "value": "Asia/Tokyo"}.items() <= next(c for c in page.context.cookies()
-                                                                  if c["name"] == "tz").items()
+    assert {"name": "tz", "value": "Asia/Tokyo"}.items() <= next(
+        c for c in page.context.cookies() if c["name"] == "tz"
+    ).items()
     assert page.locator(f'li[data-id="{eight.pk}"] time').inner_text() == "2 Jul 2026, 07:20"
     assert listed(page) == [eight.pk, five.pk, three.pk]
 

@@ -12,21 +12,35 @@ from learning.selectors import model_version_committed, model_version_serving
 from ml.model import ARTIFACTS_DIR, read_card
 from recognizer import engine
 
-FIGURES = {"mnist_accuracy": 0.995, "heldout_accuracy": 0.98, "non_digits_refused": 0.95,
-           "corrections_accuracy": None, "ece": 0.01, "canvas_p50_ms": 2.0, "resident_mb": 130.0}
+FIGURES = {
+    "mnist_accuracy": 0.995,
+    "heldout_accuracy": 0.98,
+    "non_digits_refused": 0.95,
+    "corrections_accuracy": None,
+    "ece": 0.01,
+    "canvas_p50_ms": 2.0,
+    "resident_mb": 130.0,
+}
 
 
-def stored_version(name: str, *, evaluation: dict | None = None, status=ModelVersion.Status.READY,
-                   against: str | None = None, **better) -> ModelVersion:
+def stored_version(
+    name: str, *, evaluation: dict | None = None, status=ModelVersion.Status.READY, against: str | None = None, **better
+) -> ModelVersion:
     """A trained version in the default storage: the committed model's graph under a new name, with
     its gate figures (``better`` changes the candidate's; the version in service keeps FIGURES)."""
     card = {**read_card(), "version": name}
     version = ModelVersion(version=name, card=card, status=status, command="python manage.py train_model --queue")
     onnx = (ARTIFACTS_DIR / card["onnx_file"]).read_bytes()
     version.onnx.save(card["onnx_file"], ContentFile(onnx), save=False)
-    version.evaluation = evaluation if evaluation is not None else {
-        "serving_version": against or model_version_serving().version,
-        "candidate": {**FIGURES, **better}, "serving": dict(FIGURES)}
+    version.evaluation = (
+        evaluation
+        if evaluation is not None
+        else {
+            "serving_version": against or model_version_serving().version,
+            "candidate": {**FIGURES, **better},
+            "serving": dict(FIGURES),
+        }
+    )
     version.save()
     return version
 
@@ -39,9 +53,11 @@ def committed(db) -> ModelVersion:
 @pytest.fixture(autouse=True)
 def _engine_follows_afresh():
     """Each test starts with the committed model serving in this process, and leaves it so."""
+
     def reset():
         engine._switched = None
         engine._next_look = 0.0
+
     reset()
     yield
     reset()

@@ -46,7 +46,10 @@ def test_staff_queue_a_training_run_from_the_admin(client, reviewer, django_capt
     version = ModelVersion.objects.get(committed=False)
     assert response.status_code == 302 and response["Location"] == change(version)
     assert (version.status, version.started_by, version.options) == (
-        Status.QUEUED, reviewer, {"epochs": 1, "limit": 300, "corrections": True})
+        Status.QUEUED,
+        reviewer,
+        {"epochs": 1, "limit": 300, "corrections": True},
+    )
     assert len(queued) == 1  # the task, once the row is committed
     page = client.get(change(version)).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page and "Waiting for a worker" in page

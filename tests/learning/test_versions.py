@@ -70,8 +70,15 @@ def test_a_comparison_with_another_serving_version_is_stale(committed):
         model_version_promote(version=candidate, by=None)
 
 
-@pytest.mark.parametrize("status", [ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING,
-                                    ModelVersion.Status.FAILED, ModelVersion.Status.CANCELLED])
+@pytest.mark.parametrize(
+    "status",
+    [
+        ModelVersion.Status.QUEUED,
+        ModelVersion.Status.TRAINING,
+        ModelVersion.Status.FAILED,
+        ModelVersion.Status.CANCELLED,
+    ],
+)
 def test_only_a_ready_version_can_serve(committed, status):
     unfinished = stored_version(f"digits-{status}", status=status)
     with pytest.raises(ValidationError, match="only a ready version can serve"):

@@ -30,8 +30,10 @@ def test_temperature_recovers_the_overconfidence_and_keeps_every_answer():
     before = calibrate.judge(raw)
     after = calibrate.judge(fitted)
     right = before.digit == labels
-    assert calibrate.expected_calibration_error(after.confidence, right) < \
-        calibrate.expected_calibration_error(before.confidence, right) / 2
+    assert (
+        calibrate.expected_calibration_error(after.confidence, right)
+        < calibrate.expected_calibration_error(before.confidence, right) / 2
+    )
 
 
 def test_a_temperature_of_one_changes_nothing():

@@ -16,8 +16,10 @@ def idx_bytes(array: np.ndarray, magic: int) -> bytes:
 
 
 def write_idx_folder(folder, images, labels, *, compress: bool) -> None:
-    names = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-             "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+    names = {
+        "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+        "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+    }
     for image_name, label_name in names.values():
         for name, array, magic in ((image_name, images, IDX_IMAGES), (label_name, labels, IDX_LABELS)):
             raw = idx_bytes(array, magic)

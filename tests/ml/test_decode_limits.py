@@ -83,22 +83,27 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     """A small JPEG whose header says it is ``width`` x ``height``: a bomb's header."""
     data = bytearray(encoded(Image.fromarray(a_one(64, 48)), "JPEG"))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
-@pytest.mark.parametrize("make,size,cap", [
-    (transparent_palette_png, (4096, 3072), MAX_PIXELS),
-    (progressive_cmyk_jpeg, (4096, 3072), MAX_PIXELS),
-    (lossless_webp, (2896, 2172), MAX_PIXELS_OF["WEBP"]),
-], ids=["transparent-palette-png", "progressive-cmyk-jpeg", "webp"])
+@pytest.mark.parametrize(
+    "make,size,cap",
+    [
+        (transparent_palette_png, (4096, 3072), MAX_PIXELS),
+        (progressive_cmyk_jpeg, (4096, 3072), MAX_PIXELS),
+        (lossless_webp, (2896, 2172), MAX_PIXELS_OF["WEBP"]),
+    ],
+    ids=["transparent-palette-png", "progressive-cmyk-jpeg", "webp"],
+)
 def test_a_picture_at_the_pixel_cap_is_read_within_a_workers_allowance(tmp_path, make, size, cap):
     width, height = size
     assert 0.99 * cap < width * height <= cap
     path = tmp_path / "picture"
     path.write_bytes(make(width, height))
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     assert measured["number"] == "1" and measured["size"] == [width, height]
@@ -123,16 +128,18 @@ def turned_jpeg(grey: np.ndarray) -> bytes:
     return encoded(Image.fromarray(grey).transpose(Image.Transpose.ROTATE_90), "JPEG", exif=exif)
 
 
-@pytest.mark.parametrize("kind", ["L", "I;16", "LA", "P", "1", "RGB", "transparent", "GIF", "BMP", "WEBP",
-                                  "CMYK JPEG", "turned JPEG"])
+@pytest.mark.parametrize(
+    "kind", ["L", "I;16", "LA", "P", "1", "RGB", "transparent", "GIF", "BMP", "WEBP", "CMYK JPEG", "turned JPEG"]
+)
 def test_every_kind_of_picture_is_shrunk_on_decode_and_read_in_its_own_pixels(kind):
     width, height = 2400, 1800
     grey = a_one(width, height)
     picture = Image.fromarray(grey)
     data = {
         "I;16": lambda: encoded(Image.fromarray(grey.astype(np.uint16) * 257), "PNG"),
-        "transparent": lambda: encoded(Image.fromarray(np.dstack([np.zeros((height, width, 3), np.uint8),
-                                                                  255 - grey]), "RGBA"), "PNG"),
+        "transparent": lambda: encoded(
+            Image.fromarray(np.dstack([np.zeros((height, width, 3), np.uint8), 255 - grey]), "RGBA"), "PNG"
+        ),
         "GIF": lambda: encoded(picture, "GIF"),
         "BMP": lambda: encoded(picture.convert("RGB"), "BMP"),
         "WEBP": lambda: encoded(picture.convert("RGB"), "WEBP"),
@@ -147,11 +154,15 @@ def test_every_kind_of_picture_is_shrunk_on_decode_and_read_in_its_own_pixels(ki
     assert np.allclose(reading.digits[0].box, expected, atol=6)  # two working pixels
 
 
-@pytest.mark.parametrize("make,size", [
-    (png, (6324, 6324)),  # the issue's picture: 54 KB here, 40 megapixels
-    (jpeg_claiming, (9000, 9000)),
-    (lossless_webp, (3000, 2200)),  # within the cap for other formats, over WebP's
-], ids=["png-40MP", "jpeg-81MP", "webp-6.6MP"])
+@pytest.mark.parametrize(
+    "make,size",
+    [
+        (png, (6324, 6324)),  # the issue's picture: 54 KB here, 40 megapixels
+        (jpeg_claiming, (9000, 9000)),
+        (lossless_webp, (3000, 2200)),  # within the cap for other formats, over WebP's
+    ],
+    ids=["png-40MP", "jpeg-81MP", "webp-6.6MP"],
+)
 def test_a_picture_over_the_cap_is_refused_with_a_sentence(make, size):
     with pytest.raises(ImageTooLarge) as refused:
         read(make(*size), multi=False, model=get_model())

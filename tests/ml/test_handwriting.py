@@ -10,8 +10,7 @@ import pytest
 from ml import handwriting as hw
 
 ROOT = hw.DEFAULT_ROOT
-needs_data = pytest.mark.skipif(not (ROOT / "uji_pen").exists(),
-                                reason=f"the shared data sets are not at {ROOT}")
+needs_data = pytest.mark.skipif(not (ROOT / "uji_pen").exists(), reason=f"the shared data sets are not at {ROOT}")
 
 
 def scan_bytes(scan: np.ndarray | None) -> bytes:

@@ -88,8 +88,9 @@ def test_missing_model_files_give_a_clear_error(tmp_path):
 @pytest.mark.parametrize("card", [{}, [], "digits", None])
 def test_a_card_that_is_no_card_is_refused_clearly(tmp_path, card):
     (tmp_path / "model_card.json").write_text(json.dumps(card))
-    with pytest.raises(ModelUnavailable, match="lacks version, created, test_accuracy, classes, onnx_file, "
-                                               "onnx_sha256") as refused:
+    with pytest.raises(
+        ModelUnavailable, match="lacks version, created, test_accuracy, classes, onnx_file, onnx_sha256"
+    ) as refused:
         load_model(tmp_path)
     assert refused.value.reason == "model card incomplete"
 

@@ -78,12 +78,15 @@ def test_the_normalised_digit_has_mnist_geometry(reference):
     assert np.allclose(centre, MNIST_CENTRE, atol=0.5)
 
 
-@pytest.mark.parametrize("variant", [
-    replace(THREE, x=5, y=150, height=120, brush=9),  # smaller, in a corner
-    replace(THREE, x=100, y=100, height=60, brush=4),  # tiny
-    replace(THREE, brush=3),  # a fine pen
-    replace(THREE, brush=38),  # a marker
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        replace(THREE, x=5, y=150, height=120, brush=9),  # smaller, in a corner
+        replace(THREE, x=100, y=100, height=60, brush=4),  # tiny
+        replace(THREE, brush=3),  # a fine pen
+        replace(THREE, brush=38),  # a marker
+    ],
+)
 def test_the_same_digit_normalises_alike_whatever_its_place_size_and_stroke(reference, variant):
     assert difference(normalised(encode(on_white(variant))), reference) < 0.07
 
@@ -179,8 +182,20 @@ def test_one_transparent_pixel_or_a_transparent_colour_is_not_opaque():
     assert not is_opaque(decode(encode(keyed.convert("P"))).image)  # palettes go the long way
 
 
-@pytest.mark.parametrize("fmt,mode", [("PNG", "P"), ("PNG", "1"), ("PNG", "RGBA"), ("WEBP", "RGBA"), ("GIF", "L"),
-                                      ("WEBP", "RGB"), ("BMP", "RGB"), ("JPEG", "CMYK"), ("JPEG", "L")])
+@pytest.mark.parametrize(
+    "fmt,mode",
+    [
+        ("PNG", "P"),
+        ("PNG", "1"),
+        ("PNG", "RGBA"),
+        ("WEBP", "RGBA"),
+        ("GIF", "L"),
+        ("WEBP", "RGB"),
+        ("BMP", "RGB"),
+        ("JPEG", "CMYK"),
+        ("JPEG", "L"),
+    ],
+)
 def test_formats_and_modes_decode_to_the_same_digit(reference, fmt, mode):
     image = on_white(THREE).convert(mode, dither=Image.Dither.NONE)
     assert difference(normalised(encode(image, fmt)), reference) < 0.03
@@ -214,34 +229,55 @@ def test_only_the_first_frame_of_an_animation_is_read(reference):
 
 def png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG that claims huge dimensions: a decompression bomb's header."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def blank(colour: tuple[int, ...], mode: str) -> bytes:
     return encode(Image.new(mode, (SIDE, SIDE), colour))
 
 
-@pytest.mark.parametrize("data,error", [
-    (b"", UnreadableImage),
-    (b"hello, this is text", UnreadableImage),
-    (b"%PDF-1.4\n" + b"0" * 100, UnreadableImage),
-    (encode(on_white(THREE))[:600], UnreadableImage),  # truncated
-    (encode(on_white(THREE).convert("RGB"), "TIFF"), UnreadableImage),  # a format we do not take
-    (png_header_only(8000, 6000), ImageTooLarge),  # 48 megapixels
-    (png_header_only(30000, 30000), ImageTooLarge),  # beyond Pillow's own bomb limit
-    (blank((255,), "L"), NoDigitFound),
-    (blank((0,), "L"), NoDigitFound),
-    (blank((120, 40, 200), "RGB"), NoDigitFound),
-    (blank((0, 0, 0, 0), "RGBA"), NoDigitFound),
-    (blank((255, 255, 255, 0), "RGBA"), NoDigitFound),
-    (paper_picture(np.zeros((600, 800), np.float32), np.random.default_rng(1)), NoDigitFound),
-    (paper_picture(np.zeros((1200, 1600), np.float32), np.random.default_rng(2)), NoDigitFound),
-], ids=["empty", "text", "pdf", "truncated", "tiff", "48MP", "900MP", "white", "black", "colour",
-        "transparent-black", "transparent-white", "blank-paper", "blank-paper-large"])
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        (b"", UnreadableImage),
+        (b"hello, this is text", UnreadableImage),
+        (b"%PDF-1.4\n" + b"0" * 100, UnreadableImage),
+        (encode(on_white(THREE))[:600], UnreadableImage),  # truncated
+        (encode(on_white(THREE).convert("RGB"), "TIFF"), UnreadableImage),  # a format we do not take
+        (png_header_only(8000, 6000), ImageTooLarge),  # 48 megapixels
+        (png_header_only(30000, 30000), ImageTooLarge),  # beyond Pillow's own bomb limit
+        (blank((255,), "L"), NoDigitFound),
+        (blank((0,), "L"), NoDigitFound),
+        (blank((120, 40, 200), "RGB"), NoDigitFound),
+        (blank((0, 0, 0, 0), "RGBA"), NoDigitFound),
+        (blank((255, 255, 255, 0), "RGBA"), NoDigitFound),
+        (paper_picture(np.zeros((600, 800), np.float32), np.random.default_rng(1)), NoDigitFound),
+        (paper_picture(np.zeros((1200, 1600), np.float32), np.random.default_rng(2)), NoDigitFound),
+    ],
+    ids=[
+        "empty",
+        "text",
+        "pdf",
+        "truncated",
+        "tiff",
+        "48MP",
+        "900MP",
+        "white",
+        "black",
+        "colour",
+        "transparent-black",
+        "transparent-white",
+        "blank-paper",
+        "blank-paper-large",
+    ],
+)
 def test_bad_pictures_raise_a_clear_error(data, error):
     with pytest.raises(error) as caught:
         ink_of_upload(data)

@@ -29,8 +29,12 @@ from ml.model import get_model
 from ml.pipeline import Reading, read
 from ml.preprocess import Ink, decode, extract_ink, to_mnist
 
-FAST = settings(max_examples=40, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 MAGIC = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"GIF87a", b"BM", b"RIFF\x00\x00\x00\x00WEBPVP8 "]
 FORMATS = ["PNG", "JPEG", "GIF", "BMP", "WEBP"]
 
@@ -93,7 +97,7 @@ def damaged(draw) -> bytes:
     if draw(st.booleans()):
         return bytes(data[:at])
     patch = draw(st.binary(min_size=1, max_size=16))
-    data[at:at + len(patch)] = patch
+    data[at : at + len(patch)] = patch
     return bytes(data)
 
 
@@ -198,8 +202,11 @@ def test_segments_hold_ink_and_lie_inside_the_picture(model, grey):
 
 
 @settings(FAST, max_examples=80)
-@given(st.one_of(pictures(), pictures(), pictures(), any_bytes),
-       st.sampled_from([(False, False), (False, True), (True, False)]), st.booleans())
+@given(
+    st.one_of(pictures(), pictures(), pictures(), any_bytes),
+    st.sampled_from([(False, False), (False, True), (True, False)]),
+    st.booleans(),
+)
 def test_reading_anything_gives_digits_or_a_documented_refusal(model, data, mode, force):
     multi, auto = mode
     try:

@@ -71,8 +71,15 @@ def dash(canvas):
     stroke(canvas, [(50, 150), (230, 145)])
 
 
-NOT_DIGITS = {"star": star, "letter A": letter_a, "letter H": letter_h, "scribble": scribble,
-              "smiley": smiley, "dot": dot, "horizontal line": dash}
+NOT_DIGITS = {
+    "star": star,
+    "letter A": letter_a,
+    "letter H": letter_h,
+    "scribble": scribble,
+    "smiley": smiley,
+    "dot": dot,
+    "horizontal line": dash,
+}
 
 
 @pytest.fixture(scope="module")

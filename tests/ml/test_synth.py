@@ -19,8 +19,14 @@ def test_the_same_seed_gives_the_same_pictures_and_another_seed_others():
     assert [s.data for s in first] != [s.data for s in synth.samples("canvas", 5, seed=12)]
 
 
-LABELS = {"canvas": r"\d", "paper": r"\d", "line": r"\d{2,8}", "page": r"\d{1,8}( \d{1,8}){1,2}",
-          "touching": r"\d{2,4}", "marks": r"\d{2,12}"}
+LABELS = {
+    "canvas": r"\d",
+    "paper": r"\d",
+    "line": r"\d{2,8}",
+    "page": r"\d{1,8}( \d{1,8}){1,2}",
+    "touching": r"\d{2,4}",
+    "marks": r"\d{2,12}",
+}
 
 
 @pytest.mark.parametrize("kind", synth.KINDS)
@@ -44,11 +50,13 @@ def test_touching_digits_really_touch():
 
 def test_every_mark_can_be_drawn_between_digits():
     for mark in synth.MARKS:
-        glyphs: list[synth.Glyph | synth.MarkGlyph] = [synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
-                  synth.MarkGlyph(mark, x=60, y=10, height=100, brush=6),
-                  synth.Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6)]
+        glyphs: list[synth.Glyph | synth.MarkGlyph] = [
+            synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
+            synth.MarkGlyph(mark, x=60, y=10, height=100, brush=6),
+            synth.Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6),
+        ]
         coverage = synth.draw(glyphs, (240, 140))
-        mark_ink = (synth.draw(glyphs[1:2], (240, 140)) > 0.5)
+        mark_ink = synth.draw(glyphs[1:2], (240, 140)) > 0.5
         assert mark_ink.any() and not mark_ink[:, :55].any() and not mark_ink[:, 155:].any(), mark
         assert (coverage > 0.5).sum() > mark_ink.sum()
 

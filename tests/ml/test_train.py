@@ -23,8 +23,15 @@ def test_training_writes_a_model_its_onnx_twin_and_a_true_card(tmp_path):
         x, y = sample["x"], sample["y"]
     data = Mnist(x_train=x[:800], y_train=y[:800], x_test=x[800:], y_test=y[800:], sha256="f" * 64)
     lines: list[str] = []
-    card = train(data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100,
-                 command="python -m ml.train --epochs 1", log=lines.append)
+    card = train(
+        data,
+        out_dir=tmp_path,
+        epochs=1,
+        batch_size=64,
+        validation_size=100,
+        command="python -m ml.train --epochs 1",
+        log=lines.append,
+    )
 
     assert any(line.startswith("epoch 1/1") for line in lines)
     on_disk = json.loads((tmp_path / "model_card.json").read_text())
@@ -48,8 +55,9 @@ def test_extra_images_join_the_training_split_only(tmp_path):
         x, y = sample["x"], sample["y"]
     data = Mnist(x_train=x[:300], y_train=y[:300], x_test=x[300:400], y_test=y[300:400], sha256="f" * 64)
     extra = Extra(x=x[900:950], y=y[900:950], sha256="e" * 64)
-    card = train(data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, extra=extra,
-                 log=lambda line: None)
+    card = train(
+        data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, extra=extra, log=lambda line: None
+    )
     assert card["hyperparameters"]["training_size"] == 200 + 50
     assert card["hyperparameters"]["validation_size"] == 100
     assert card["extra_data"] == {"images": 50, "sha256": "e" * 64}
@@ -67,10 +75,20 @@ def test_other_writers_train_and_calibrate_the_not_a_digit_class(tmp_path):
         ys = np.concatenate([y[digits], np.full(len(noise[non_digits]), NOT_A_DIGIT, np.uint8)])
         return Images(xs, ys, np.array(["set"] * len(ys)))
 
-    handwriting = Handwriting(train=images(slice(400, 500), slice(0, 60)),
-                              calibration=images(slice(500, 600), slice(60, 120)), settings={"renders": 1})
-    card = train(data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, handwriting=handwriting,
-                 log=lambda line: None)
+    handwriting = Handwriting(
+        train=images(slice(400, 500), slice(0, 60)),
+        calibration=images(slice(500, 600), slice(60, 120)),
+        settings={"renders": 1},
+    )
+    card = train(
+        data,
+        out_dir=tmp_path,
+        epochs=1,
+        batch_size=64,
+        validation_size=100,
+        handwriting=handwriting,
+        log=lambda line: None,
+    )
     assert card["hyperparameters"]["training_size"] == 200 + 160
     assert card["handwriting"] == {"renders": 1, "training_images": 160, "calibration_images": 160}
     assert card["calibration"]["temperature"] > 0 and card["calibration"]["digits"] == 100

@@ -74,8 +74,9 @@ def not_a_digit_png(name: str) -> bytes:
     return _png(ink)
 
 
-def grouped_digits_png(*groups: str, height: int = 200, brush: int = 18, gap: int = 40, margin: int = 40,
-                       dash: int = 70) -> bytes:
+def grouped_digits_png(
+    *groups: str, height: int = 200, brush: int = 18, gap: int = 40, margin: int = 40, dash: int = 70
+) -> bytes:
     """Groups of digits with a dash between them, as "12-34" is written: the digits
     drawn by the engine's templates (as in digits_png), each dash a short
     horizontal stroke at mid-height with a gap on each side."""

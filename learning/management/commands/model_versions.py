@@ -11,5 +11,7 @@ class Command(BaseCommand):
             card = v.card or {}
             accuracy = f"{card['test_accuracy']:.2%}" if "test_accuracy" in card else "-"
             mark = "*" if v.status == v.Status.SERVING else " "
-            self.stdout.write(f"{mark} {v.version:<28} {v.status:<10} MNIST {accuracy:<7} "
-                              f"{v.created_at:%Y-%m-%d %H:%M}{'  committed' if v.committed else ''}")
+            self.stdout.write(
+                f"{mark} {v.version:<28} {v.status:<10} MNIST {accuracy:<7} "
+                f"{v.created_at:%Y-%m-%d %H:%M}{'  committed' if v.committed else ''}"
+            )
