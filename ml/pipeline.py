@@ -177,8 +177,9 @@ def _read_lines(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, .
 
 def _judged_lines(ink: Ink, model: DigitModel) -> list[list[tuple[segment.Segment, DigitReading, bool]]]:
     """Each line's segments, each with its reading and whether it is kept as a digit."""
-    found = segment.lines(ink, _sureness(model), sure=model.uncertain_below)
-    readings = iter(_digit_readings(model, [s for line in found for s in line]))
+    score = _sureness(model)
+    found = segment.lines(ink, score, sure=model.uncertain_below)
+    readings = iter(_digit_readings(model, [s for line in found for s in line], score.known))
     judged = []
     for line in found:
         pairs = [(s, next(readings)) for s in line]
@@ -221,18 +222,38 @@ def model_inputs(data: bytes, *, multi: bool, model: DigitModel | None = None) -
     return np.stack([np.round(to_mnist(s.mask) * 255).astype(np.uint8) for s in segments])
 
 
-def _sureness(model: DigitModel) -> segment.Score:
-    """How sure the model is that each mask is a digit (its top digit's probability): how
-    segment.lines chooses where to split digits that touch."""
-    def score(masks: list[np.ndarray]) -> np.ndarray:
-        return model.predict(np.stack([to_mnist(m) for m in masks]))[:, :10].max(axis=1)
-    return score
+class _Scorer:
+    """What the model makes of masks (its probabilities, the ten digits first): how
+    segment.lines chooses where to split digits that touch. It remembers each answer by
+    the mask's identity, so that the parts it chose are not read a second time."""
+
+    def __init__(self, model: DigitModel) -> None:
+        self._model = model
+        # id(mask) -> (mask, what the model saw, its probabilities); holding the mask keeps its id unique
+        self.known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, masks: list[np.ndarray]) -> np.ndarray:
+        seen = np.stack([to_mnist(m) for m in masks])
+        probabilities = self._model.predict(seen)
+        self.known.update((id(m), (m, x, p)) for m, x, p in zip(masks, seen, probabilities, strict=True))
+        return probabilities
 
 
-def _digit_readings(model: DigitModel, segments: list[segment.Segment]) -> list[DigitReading]:
-    seen = np.stack([to_mnist(s.mask) for s in segments])
-    probabilities = model.predict(seen)
-    return [digit_reading(p, s.box, model.uncertain_below, seen=x) for p, s, x in zip(probabilities, segments, seen)]
+def _sureness(model: DigitModel) -> _Scorer:
+    """The scorer segment.lines splits touching digits with (a segment.Score)."""
+    return _Scorer(model)
+
+
+def _digit_readings(model: DigitModel, segments: list[segment.Segment],
+                    known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> list[DigitReading]:
+    """Each segment read; those ``known`` (already scored while splitting) are not read again."""
+    known = dict(known or {})
+    new = [s for s in segments if id(s.mask) not in known]
+    if new:
+        seen = np.stack([to_mnist(s.mask) for s in new])
+        known.update((id(s.mask), (s.mask, x, p)) for s, x, p in zip(new, seen, model.predict(seen), strict=True))
+    return [digit_reading(known[id(s.mask)][2], s.box, model.uncertain_below, seen=known[id(s.mask)][1])
+            for s in segments]
 
 
 def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float,

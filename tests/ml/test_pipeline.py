@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -145,3 +146,27 @@ def test_each_digit_keeps_the_picture_the_model_was_given(model):
         # as MNIST: the ink fills a 20x20 box in the middle, the border stays paper
         assert d.seen[:3].max() == 0 and d.seen[-3:].max() == 0 and d.seen.max() > 0.9
         assert model.predict(d.seen[None]).argmax() == d.digit  # what it read is what it was given
+
+
+def test_the_parts_of_touching_digits_are_read_by_the_model_once(model, monkeypatch):
+    glyphs: list[Glyph] = []
+    for i, digit in enumerate("365"):
+        glyph = Glyph(digit=digit, form=0, x=30.0, y=40, height=160, brush=14, slant=0.15, width=1.2, seed=i)
+        if glyphs:
+            glyph = replace(glyph, x=synth.touching_x(glyphs[-1], glyph, crossing=7))
+        glyphs.append(glyph)
+    data = picture(glyphs, (int(glyphs[-1].x + glyphs[-1].extent()[0]) + 40, 240))
+    calls = []
+    predict = model.predict
+
+    def counted_predict(images):
+        calls.append(len(images))
+        return predict(images)
+
+    monkeypatch.setattr(model, "predict", counted_predict)
+    reading = read(data, multi=True, model=model)
+    # one call scores every candidate part; the parts kept are not sent to the model again
+    assert reading.number == "365" and len(calls) == 1
+    for d in reading.digits:
+        assert d.seen is not None
+        assert model.predict(d.seen[None]).argmax() == d.digit

@@ -4,14 +4,16 @@ marks between digits, and digits that touch."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 
 from ml import segment
+from ml.pipeline import _sureness, read
 from ml.preprocess import extract_ink
-from ml.synth import MARKS, Glyph, MarkGlyph, draw, touching_x
+from ml.synth import MARKS, Glyph, MarkGlyph, _canvas_for, draw, touching_x
 
 
 def line(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int]) -> np.ndarray:
@@ -350,3 +352,55 @@ def test_a_single_digit_is_never_offered_to_the_scorer():
         raise AssertionError("no digit here is wide enough to be two")
 
     assert [len(row) for row in segment.lines(ink, refuse)] == [1]
+
+
+# Touching digits as ml.synth draws them, read by the real model ----------------------------------
+
+
+def touching_number_png(digits: str, crossing: float, height: float = 160, brush: int = 14) -> bytes:
+    """``digits`` drawn as ml.synth draws touching numbers: each digit's ink meets the one before
+    it and runs ``crossing`` brush widths further into it."""
+    glyphs: list[Glyph] = []
+    for i, digit in enumerate(digits):
+        glyph = Glyph(digit=digit, form=0, x=20.0, y=30, height=height, brush=brush, slant=0.15, width=1.2, seed=i)
+        if glyphs:
+            glyph = replace(glyph, x=touching_x(glyphs[-1], glyph, crossing=crossing * brush))
+        glyphs.append(glyph)
+    glyphs, size = _canvas_for(glyphs, 40)
+    grey = line(glyphs, size)
+    assert components(grey) == 1  # one blob of ink: the digits touch
+    return cv2.imencode(".png", grey)[1].tobytes()
+
+
+@pytest.fixture(scope="module")
+def model():
+    from ml.model import get_model
+
+    return get_model()
+
+
+@pytest.mark.parametrize("digits,crossing", [("00", 0.4), ("38", 0.4), ("17", 0.7), ("365", 0.5), ("560", 0.6),
+                                             ("1234", 0.4)])
+def test_touching_and_crossing_digits_are_read_one_by_one(model, digits, crossing):
+    # "17": the 1 runs into the 7's bar; three and four digits in one blob are cut at once
+    assert read(touching_number_png(digits, crossing), multi=True, model=model).number == digits
+
+
+def letter_png(letter: str, font: int, thickness: int) -> np.ndarray:
+    """A letter in one of OpenCV's stroke fonts, dark on white, as ml.handwriting draws non-digits."""
+    scale = 12.0 if font == cv2.FONT_HERSHEY_PLAIN else 6.0
+    canvas = np.full((280, 280), 255, np.uint8)
+    (w, h), _ = cv2.getTextSize(letter, font, scale, thickness)
+    cv2.putText(canvas, letter, ((280 - w) // 2, (280 + h) // 2), font, scale, 0, thickness, cv2.LINE_AA)
+    return canvas
+
+
+@pytest.mark.parametrize("letter", ["M", "N", "W"])
+@pytest.mark.parametrize("font", [cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_PLAIN])
+@pytest.mark.parametrize("thickness", [12, 28])
+def test_a_letter_is_not_cut_into_digits(model, letter, font, thickness):
+    # each stroke of an M, an N or a W is a 1 to the model, but a number of 1s it is not
+    ink = extract_ink(letter_png(letter, font, thickness))
+    found = segment.lines(ink, _sureness(model), sure=model.uncertain_below)
+    assert [len(row) for row in found] == [1]
+
