@@ -40,8 +40,14 @@ class DigitReading:
 
     def as_dict(self) -> dict:
         """Plain JSON types: how a digit is stored and sent."""
-        return {"digit": self.digit, "confidence": self.confidence, "probabilities": list(self.probabilities),
-                "box": list(self.box), "uncertain": self.uncertain, "not_digit": self.not_digit}
+        return {
+            "digit": self.digit,
+            "confidence": self.confidence,
+            "probabilities": list(self.probabilities),
+            "box": list(self.box),
+            "uncertain": self.uncertain,
+            "not_digit": self.not_digit,
+        }
 
 
 @dataclass(frozen=True)
@@ -113,15 +119,18 @@ class Reading:
     def notice(self) -> str | None:
         """A sentence for what the answer alone would hide."""
         if self.separate_digits > 1:
-            return (f"This picture seems to show {self.separate_digits} separate digits, read here as one: "
-                    "read it as a number to get them all.")
+            return (
+                f"This picture seems to show {self.separate_digits} separate digits, read here as one: "
+                "read it as a number to get them all."
+            )
         if self.forced:
             return "This does not look like a digit; it was read anyway, as you asked."
         return None
 
 
-def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bool = False,
-         auto: bool = False) -> Reading:
+def read(
+    data: bytes, *, multi: bool, model: DigitModel | None = None, force: bool = False, auto: bool = False
+) -> Reading:
     """Read one digit (``multi=False``: all the ink is one digit) or every number in the picture.
 
     Raises NotADigit when the ink is no digit (in a number: when none of its
@@ -143,9 +152,18 @@ def read(data: bytes, *, multi: bool, model: DigitModel | None = None, force: bo
         ignored = ()
         if auto and separate > 1:
             (lines, ignored, forced), multi, separate = _read_lines(ink, model, force), True, 1
-    return Reading(lines=lines, multi=multi, width=decoded.width, height=decoded.height, model_version=model.version,
-                   duration_ms=(time.perf_counter() - started) * 1000, picture=grey, ignored=ignored,
-                   forced=forced, separate_digits=separate)
+    return Reading(
+        lines=lines,
+        multi=multi,
+        width=decoded.width,
+        height=decoded.height,
+        model_version=model.version,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        picture=grey,
+        ignored=ignored,
+        forced=forced,
+        separate_digits=separate,
+    )
 
 
 def _read_whole(ink: Ink, model: DigitModel, force: bool) -> tuple[tuple[Line, ...], bool, int]:
@@ -244,20 +262,25 @@ def _sureness(model: DigitModel) -> _Scorer:
     return _Scorer(model)
 
 
-def _digit_readings(model: DigitModel, segments: list[segment.Segment],
-                    known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> list[DigitReading]:
+def _digit_readings(
+    model: DigitModel,
+    segments: list[segment.Segment],
+    known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+) -> list[DigitReading]:
     """Each segment read; those ``known`` (already scored while splitting) are not read again."""
     known = dict(known or {})
     new = [s for s in segments if id(s.mask) not in known]
     if new:
         seen = np.stack([to_mnist(s.mask) for s in new])
         known.update((id(s.mask), (s.mask, x, p)) for s, x, p in zip(new, seen, model.predict(seen), strict=True))
-    return [digit_reading(known[id(s.mask)][2], s.box, model.uncertain_below, seen=known[id(s.mask)][1])
-            for s in segments]
+    return [
+        digit_reading(known[id(s.mask)][2], s.box, model.uncertain_below, seen=known[id(s.mask)][1]) for s in segments
+    ]
 
 
-def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float,
-                  seen: np.ndarray | None = None) -> DigitReading:
+def digit_reading(
+    probabilities: np.ndarray, box: Box, uncertain_below: float, seen: np.ndarray | None = None
+) -> DigitReading:
     """One row of the model's (calibrated) output as a reading; an 11th column is "not a digit"."""
     p = probabilities.astype(np.float64)
     p /= p.sum()  # float32 softmax sums to 1 only within ~1e-6
@@ -265,8 +288,15 @@ def digit_reading(probabilities: np.ndarray, box: Box, uncertain_below: float,
     conditional = p[:10] / max(1.0 - not_digit, 1e-30)
     digit = int(np.argmax(conditional))
     confidence = float(conditional[digit] * (1.0 - not_digit))
-    return DigitReading(digit=digit, confidence=confidence, probabilities=tuple(float(v) for v in conditional),
-                        box=box, uncertain=confidence < uncertain_below, not_digit=not_digit, seen=seen)
+    return DigitReading(
+        digit=digit,
+        confidence=confidence,
+        probabilities=tuple(float(v) for v in conditional),
+        box=box,
+        uncertain=confidence < uncertain_below,
+        not_digit=not_digit,
+        seen=seen,
+    )
 
 
 def encode_png(picture: np.ndarray) -> bytes:
@@ -278,8 +308,11 @@ def encode_png(picture: np.ndarray) -> bytes:
     twice as fast as Pillow (a 280x280 drawing in 0.1 ms); PNG's per-row filters
     cost time for no gain on drawings.
     """
-    ok, encoded = cv2.imencode(".png", picture, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESS_LEVEL,
-                                                 cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
+    ok, encoded = cv2.imencode(
+        ".png",
+        picture,
+        [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESS_LEVEL, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE],
+    )
     if not ok:
         raise RuntimeError("OpenCV could not encode a PNG")
     return encoded.tobytes()

@@ -190,7 +190,7 @@ class _Group:
 def whole(ink: Ink) -> Segment:
     """All the picture's ink as one digit."""
     x, y, w, h = bounding_box(ink.mask)
-    return Segment(box=ink.to_original((x, y, w, h)), mask=ink.mask[y:y + h, x:x + w])
+    return Segment(box=ink.to_original((x, y, w, h)), mask=ink.mask[y : y + h, x : x + w])
 
 
 def lines(ink: Ink, score: Score | None = None, sure: float = PART_SURE) -> list[list[Segment]]:
@@ -245,8 +245,10 @@ def _find_lines(components: list[_Group]) -> list[list[_Group]]:
     heights = [float(np.median([c.height for c in line])) for line in found]
     leftover = []
     for mark in marks:
-        distance, nearest = min((_mark_distance(mark, line) / height, i)
-                                for i, (line, height) in enumerate(zip(found, heights, strict=True)))
+        distance, nearest = min(
+            (_mark_distance(mark, line) / height, i)
+            for i, (line, height) in enumerate(zip(found, heights, strict=True))
+        )
         if distance <= MARK_REACH:
             found[nearest].append(mark)
         else:
@@ -297,9 +299,17 @@ def _merge_overlapping(groups: list[_Group]) -> list[_Group]:
     tallest = max((g.height for g in groups), default=0)
     dots = {id(g) for g in groups if g.is_dot(tallest)}
     while True:
-        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
-                     if id(groups[i]) not in dots and id(groups[j]) not in dots
-                     and groups[i].overlap(groups[j]) >= MERGE_OVERLAP), None)
+        pair = next(
+            (
+                (i, j)
+                for i in range(len(groups))
+                for j in range(i + 1, len(groups))
+                if id(groups[i]) not in dots
+                and id(groups[j]) not in dots
+                and groups[i].overlap(groups[j]) >= MERGE_OVERLAP
+            ),
+            None,
+        )
         if pair is None:
             return groups
         i, j = pair
@@ -329,7 +339,7 @@ def _own_pixels(ink: Ink, group: _Group) -> np.ndarray:
     ink: a 0's loop stays empty); a neighbour's stroke may enter the box."""
     inside = np.zeros((group.height, group.width), np.uint8)
     cv2.drawContours(inside, group.outlines, -1, 1, thickness=cv2.FILLED, offset=(-group.left, -group.top))
-    return cv2.bitwise_and(inside, ink.mask[group.top:group.bottom, group.left:group.right])
+    return cv2.bitwise_and(inside, ink.mask[group.top : group.bottom, group.left : group.right])
 
 
 def _segment(ink: Ink, group: _Group) -> Segment:
@@ -351,7 +361,7 @@ class _Piece:
 
     def cropped(self) -> _Piece:
         x, y, w, h = bounding_box(self.mask)
-        return _Piece(self.left + x, self.top + y, self.mask[y:y + h, x:x + w])
+        return _Piece(self.left + x, self.top + y, self.mask[y : y + h, x : x + w])
 
 
 def _split_touching(ink: Ink, groups: list[_Group], score: Score, sure: float) -> list[Segment]:
@@ -361,8 +371,9 @@ def _split_touching(ink: Ink, groups: list[_Group], score: Score, sure: float) -
     heights = [g.height for g, digit in zip(groups, digits, strict=True) if digit]
     height = float(np.median(heights)) if heights else float(tallest)
     pieces = [[_Piece(g.left, g.top, _own_pixels(ink, g))] for g in groups]
-    todo = [i for i, (g, digit) in enumerate(zip(groups, digits, strict=True))
-            if digit and g.width > SPLIT_WIDTH * height]
+    todo = [
+        i for i, (g, digit) in enumerate(zip(groups, digits, strict=True)) if digit and g.width > SPLIT_WIDTH * height
+    ]
     # a group that could be one wide digit is cut only if the model doubts it is one
     known: dict[int, float] = {}
     maybe = [i for i in todo if groups[i].width <= SURE_WIDTH * height]
@@ -373,8 +384,11 @@ def _split_touching(ink: Ink, groups: list[_Group], score: Score, sure: float) -
         splits = _best_splits([pieces[i][0] for i in todo], [known.get(i) for i in todo], height, score, sure)
         for i, parts in zip(todo, splits, strict=True):
             pieces[i] = parts
-    return [Segment(box=ink.to_original((p.left, p.top, p.mask.shape[1], p.mask.shape[0])), mask=p.mask)
-            for line in pieces for p in line]
+    return [
+        Segment(box=ink.to_original((p.left, p.top, p.mask.shape[1], p.mask.shape[0])), mask=p.mask)
+        for line in pieces
+        for p in line
+    ]
 
 
 @dataclass
@@ -387,8 +401,9 @@ class _Lattice:
     edges: list[tuple[int, int, _Piece]]  # (from cut, to cut, the ink between them)
 
 
-def _best_splits(pieces: list[_Piece], whole: list[float | None], height: float, score: Score,
-                 sure: float) -> list[list[_Piece]]:
+def _best_splits(
+    pieces: list[_Piece], whole: list[float | None], height: float, score: Score, sure: float
+) -> list[list[_Piece]]:
     """For each piece, itself or the parts along the cuts the scorer is surest of, all parts
     scored in one call: the best path through each piece's lattice of cuts."""
     lattices = [_lattice(piece, height) for piece in pieces]
@@ -397,8 +412,10 @@ def _best_splits(pieces: list[_Piece], whole: list[float | None], height: float,
     sureness, digits = _judge(score, masks)
     answers = iter(zip(sureness, digits, strict=True))
     sure_of_whole = [next(answers)[0] if value is None else value for value in whole]
-    return [_best_path(lattice, whole_sure, [next(answers) for _ in lattice.edges], height, sure)
-            for lattice, whole_sure in zip(lattices, sure_of_whole, strict=True)]
+    return [
+        _best_path(lattice, whole_sure, [next(answers) for _ in lattice.edges], height, sure)
+        for lattice, whole_sure in zip(lattices, sure_of_whole, strict=True)
+    ]
 
 
 def _judge(score: Score, masks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -411,8 +428,9 @@ def _judge(score: Score, masks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarra
     return answer[:, :10].max(axis=1), answer[:, :10].argmax(axis=1)
 
 
-def _best_path(lattice: _Lattice, whole_sure: float, answers: list[tuple[float, int]], height: float,
-               sure: float) -> list[_Piece]:
+def _best_path(
+    lattice: _Lattice, whole_sure: float, answers: list[tuple[float, int]], height: float, sure: float
+) -> list[_Piece]:
     """The piece whole, or the parts of the best path from its left edge to its right edge
     (judged as ``_part_value`` says): through parts the scorer is at least ``sure`` of, or
     through parts it is at least WEAK_PART sure of, if the path is on the whole as sure as
@@ -421,8 +439,11 @@ def _best_path(lattice: _Lattice, whole_sure: float, answers: list[tuple[float, 
     ONE_SURE: the strokes of an M, an N or a W are 1s too."""
     choice, chosen_value = [lattice.piece], _part_value(lattice.piece, whole_sure, height)
     for least, strong in ((sure, -np.inf), (WEAK_PART, STRONG_PATH)):
-        edges = [_Edge(i, j, part, _part_value(part, p, height), p, digit)
-                 for (i, j, part), (p, digit) in zip(lattice.edges, answers, strict=True) if p >= least]
+        edges = [
+            _Edge(i, j, part, _part_value(part, p, height), p, digit)
+            for (i, j, part), (p, digit) in zip(lattice.edges, answers, strict=True)
+            if p >= least
+        ]
         strict = [e for e in edges if e.digit != 1 or e.sureness >= ONE_SURE]
         for path in _paths(edges, lattice.nodes) + _paths(strict, lattice.nodes):
             ones = [e.sureness for e in path if e.digit == 1]
@@ -587,7 +608,7 @@ def _cut_paths(mask: np.ndarray) -> list[np.ndarray]:
     small = cv2.resize(mask.astype(np.float32), small_size, interpolation=cv2.INTER_AREA)
     h, w = small.shape
     total = small[0].copy()
-    total[:max(1, round(0.1 * w))] = total[w - max(1, round(0.1 * w)):] = np.inf  # no running round the ends
+    total[: max(1, round(0.1 * w))] = total[w - max(1, round(0.1 * w)) :] = np.inf  # no running round the ends
     step = np.zeros((h, w), np.int8)
     for r in range(1, h):
         left = np.concatenate(([np.inf], total[:-1])) + DIAGONAL_COST

@@ -103,8 +103,9 @@ def test_readings_are_frozen_and_timed(model):
         reading.digits = ()  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("data,error", [(b"", UnreadableImage), (b"GIF89a", UnreadableImage),
-                                        (picture([], (280, 280)), NoDigitFound)])
+@pytest.mark.parametrize(
+    "data,error", [(b"", UnreadableImage), (b"GIF89a", UnreadableImage), (picture([], (280, 280)), NoDigitFound)]
+)
 def test_bad_pictures_raise_instead_of_guessing(model, data, error):
     with pytest.raises(error):
         read(data, multi=False, model=model)
@@ -122,8 +123,9 @@ SAMPLES = {"canvas": 90, "paper": 50, "line": 60}
 
 @pytest.mark.parametrize("kind,count", SAMPLES.items())
 def test_realistic_pictures_are_read_correctly(model, kind, count):
-    right = sum(read(s.data, multi=kind == "line", model=model).number == s.label
-                for s in synth.samples(kind, count, seed=7))
+    right = sum(
+        read(s.data, multi=kind == "line", model=model).number == s.label for s in synth.samples(kind, count, seed=7)
+    )
     assert right / count >= 0.95, f"{right}/{count} {kind} pictures read correctly"
 
 

@@ -30,12 +30,21 @@ def components(grey: np.ndarray) -> int:
     return cv2.connectedComponents((grey < 128).astype(np.uint8))[0] - 1
 
 
-def row_of(digits: str, heights: list[float], forms: list[int] | None = None, brush: int = 10,
-           gap: float = 30) -> tuple[list[Glyph], tuple[int, int]]:
+def row_of(
+    digits: str, heights: list[float], forms: list[int] | None = None, brush: int = 10, gap: float = 30
+) -> tuple[list[Glyph], tuple[int, int]]:
     glyphs, x = [], 20.0
     for i, (digit, height) in enumerate(zip(digits, heights, strict=True)):
-        glyph = Glyph(digit=digit, form=forms[i] if forms else 0, x=x, y=260 - height, height=height,
-                      brush=brush, slant=0.2, seed=i)
+        glyph = Glyph(
+            digit=digit,
+            form=forms[i] if forms else 0,
+            x=x,
+            y=260 - height,
+            height=height,
+            brush=brush,
+            slant=0.2,
+            seed=i,
+        )
         glyphs.append(glyph)
         x += glyph.extent()[0] + gap
     return glyphs, (int(x) + 20, 300)
@@ -89,7 +98,7 @@ def test_specks_are_not_digits():
     glyphs, size = row_of("38", [200, 200])
     grey = line(glyphs, size)
     for x, y in ((5, 5), (150, 20), (size[0] - 8, 280)):
-        grey[y:y + 3, x:x + 3] = 0
+        grey[y : y + 3, x : x + 3] = 0
     assert len(segment.split(extract_ink(grey))) == 2
 
 
@@ -111,16 +120,20 @@ def test_one_digit_mode_takes_all_the_ink():
     glyphs, size = row_of("12", [200, 200])
     whole = segment.whole(extract_ink(line(glyphs, size)))
     first, second = ink_box(glyphs[0], size), ink_box(glyphs[1], size)
-    union = (first[0], min(first[1], second[1]), second[0] + second[2] - first[0],
-             max(first[1] + first[3], second[1] + second[3]) - min(first[1], second[1]))
+    union = (
+        first[0],
+        min(first[1], second[1]),
+        second[0] + second[2] - first[0],
+        max(first[1] + first[3], second[1] + second[3]) - min(first[1], second[1]),
+    )
     assert overlap(whole.box, union) > 0.95
 
 
 @pytest.mark.parametrize("scale", [1, 5])
 def test_boxes_are_in_the_original_pictures_pixels(scale):
     grey = np.full((200 * scale, 600 * scale), 255, np.uint8)
-    grey[40 * scale:160 * scale, 100 * scale:110 * scale] = 0
-    grey[40 * scale:160 * scale, 400 * scale:480 * scale] = 0
+    grey[40 * scale : 160 * scale, 100 * scale : 110 * scale] = 0
+    grey[40 * scale : 160 * scale, 400 * scale : 480 * scale] = 0
     boxes = [d.box for d in segment.split(extract_ink(grey))]
     expected = [(100 * scale, 40 * scale, 10 * scale, 120 * scale), (400 * scale, 40 * scale, 80 * scale, 120 * scale)]
     assert np.allclose(boxes, expected, atol=scale)
@@ -129,15 +142,29 @@ def test_boxes_are_in_the_original_pictures_pixels(scale):
 # Lines ------------------------------------------------------------------------
 
 
-def page_of(rows: list[str], height: float = 120, pitch: float = 1.6, drift: float = 0.0, brush: int = 9,
-            indents: list[float] | None = None) -> tuple[list[list[Glyph]], tuple[int, int]]:
+def page_of(
+    rows: list[str],
+    height: float = 120,
+    pitch: float = 1.6,
+    drift: float = 0.0,
+    brush: int = 9,
+    indents: list[float] | None = None,
+) -> tuple[list[list[Glyph]], tuple[int, int]]:
     """Rows of digits one under the other; each digit ``drift`` heights lower than the one before."""
     glyph_rows, right = [], 0.0
     for r, digits in enumerate(rows):
         x, glyphs = 20.0 + (indents[r] if indents else 0.0), []
         for i, digit in enumerate(digits):
-            glyph = Glyph(digit=digit, form=0, x=x, y=20 + r * pitch * height + i * drift * height, height=height,
-                          brush=brush, slant=0.15, seed=i)
+            glyph = Glyph(
+                digit=digit,
+                form=0,
+                x=x,
+                y=20 + r * pitch * height + i * drift * height,
+                height=height,
+                brush=brush,
+                slant=0.15,
+                seed=i,
+            )
             glyphs.append(glyph)
             x += glyph.extent()[0] + 0.3 * height
         glyph_rows.append(glyphs)
@@ -176,9 +203,11 @@ def test_a_slanted_line_is_one_line_though_its_ends_do_not_overlap():
 
 
 def test_one_line_reads_as_one_split():
-    for glyphs, size in (row_of("507149", [220, 90, 160, 60, 200, 120]),
-                         row_of("574", [200, 200, 200], forms=[1, 1, 1], brush=6),
-                         row_of("123456789012", [150 + 10 * (i % 4) for i in range(12)], gap=25)):
+    for glyphs, size in (
+        row_of("507149", [220, 90, 160, 60, 200, 120]),
+        row_of("574", [200, 200, 200], forms=[1, 1, 1], brush=6),
+        row_of("123456789012", [150 + 10 * (i % 4) for i in range(12)], gap=25),
+    ):
         ink = extract_ink(line(glyphs, size))
         (found,) = segment.lines(ink)
         assert [d.box for d in found] == [d.box for d in segment.split(ink)]
@@ -269,8 +298,9 @@ def test_a_dot_next_to_a_digit_is_not_merged_into_it():
 # Touching digits ----------------------------------------------------------------
 
 
-def touching_pair(digits: str, lead: str = "", height: float = 160,
-                  brush: int = 12) -> tuple[list[Glyph], tuple[int, int]]:
+def touching_pair(
+    digits: str, lead: str = "", height: float = 160, brush: int = 12
+) -> tuple[list[Glyph], tuple[int, int]]:
     """Digits ``lead`` apart from each other, then two digits whose strokes touch and cross by a
     third of the brush."""
     glyphs: list[Glyph] = []
@@ -290,7 +320,7 @@ def knows(glyphs: list[Glyph], size: tuple[int, int]):
     shapes = []
     for glyph in glyphs:
         x, y, w, h = ink_box(glyph, size)
-        shapes.append((draw([glyph], size)[y:y + h, x:x + w] > 0.5).astype(np.uint8))
+        shapes.append((draw([glyph], size)[y : y + h, x : x + w] > 0.5).astype(np.uint8))
 
     def likeness(mask: np.ndarray, shape: np.ndarray) -> float:
         if abs(mask.shape[0] - shape.shape[0]) > 8 or abs(mask.shape[1] - shape.shape[1]) > 8:
@@ -379,8 +409,9 @@ def model():
     return get_model()
 
 
-@pytest.mark.parametrize("digits,crossing", [("00", 0.4), ("38", 0.4), ("17", 0.7), ("365", 0.5), ("560", 0.6),
-                                             ("1234", 0.4)])
+@pytest.mark.parametrize(
+    "digits,crossing", [("00", 0.4), ("38", 0.4), ("17", 0.7), ("365", 0.5), ("560", 0.6), ("1234", 0.4)]
+)
 def test_touching_and_crossing_digits_are_read_one_by_one(model, digits, crossing):
     # "17": the 1 runs into the 7's bar; three and four digits in one blob are cut at once
     assert read(touching_number_png(digits, crossing), multi=True, model=model).number == digits
@@ -403,4 +434,3 @@ def test_a_letter_is_not_cut_into_digits(model, letter, font, thickness):
     ink = extract_ink(letter_png(letter, font, thickness))
     found = segment.lines(ink, _sureness(model), sure=model.uncertain_below)
     assert [len(row) for row in found] == [1]
-
