@@ -68,6 +68,7 @@ test: install browser
 # them. mypy's Django plugin imports the settings, which need DEBUG on (or a secret key).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 
 # MNIST plus the other writers and the non-digits in ../shared/datasets; TRAIN_ARGS=--quick for a short run.
