@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import subprocess
 import sys
@@ -11,10 +12,13 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The committed copy of the schema: a change to the API shows in review as a change to this file.
+COMMITTED = ROOT / "docs" / "api" / "schema.yml"
+REGENERATE = "DJANGO_DEBUG=1 .venv/bin/python manage.py spectacular --file docs/api/schema.yml"
 
 
 @pytest.fixture(scope="module")
-def schema(tmp_path_factory) -> dict:
+def schema_text(tmp_path_factory) -> str:
     """`manage.py spectacular --validate --fail-on-warn`, exactly as README and CI run it."""
     out = tmp_path_factory.mktemp("schema") / "schema.yaml"
     result = subprocess.run(
@@ -27,7 +31,30 @@ def schema(tmp_path_factory) -> dict:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr
-    return yaml.safe_load(out.read_text())
+    return out.read_text()
+
+
+@pytest.fixture(scope="module")
+def schema(schema_text) -> dict:
+    return yaml.safe_load(schema_text)
+
+
+def test_the_schema_is_the_committed_one(schema_text):
+    committed = COMMITTED.read_text()
+    if schema_text != committed:
+        diff = "".join(
+            difflib.unified_diff(
+                committed.splitlines(keepends=True),
+                schema_text.splitlines(keepends=True),
+                "docs/api/schema.yml (committed)",
+                "manage.py spectacular (now)",
+            )
+        )
+        pytest.fail(
+            "The API schema differs from the committed docs/api/schema.yml. If the change is intended, "
+            f"regenerate it with `{REGENERATE}` and commit it with the change.\n" + diff[:8000],
+            pytrace=False,
+        )
 
 
 EXPECTED = {
