@@ -11,13 +11,24 @@ import numpy as np
 
 _KERNEL = np.ones((2, 2), np.uint8)
 
+# How far each distortion goes; the model card's words for them (DESCRIPTION) are made from these.
+MAX_ROTATION = 12.0  # degrees either way
+ZOOM = 0.12  # up to this share larger or smaller
+MAX_SHEAR = 0.25
+MAX_SHIFT = 2.5  # pixels, each axis
+THICKNESS_P = 0.3  # share of images eroded or dilated (half each)
+DESCRIPTION = (
+    f"rotation {MAX_ROTATION:g} deg, zoom {ZOOM:.0%}, shear {MAX_SHEAR:g}, shift {MAX_SHIFT:g} px, "
+    f"erode/dilate {THICKNESS_P:.0%}"
+)
+
 
 def random_affine(
     rng: np.random.Generator,
-    max_rotation: float = 12.0,
-    zoom: float = 0.12,
-    max_shear: float = 0.25,
-    max_shift: float = 2.5,
+    max_rotation: float = MAX_ROTATION,
+    zoom: float = ZOOM,
+    max_shear: float = MAX_SHEAR,
+    max_shift: float = MAX_SHIFT,
 ) -> np.ndarray:
     """A 2x3 matrix about the image centre: rotation, zoom, shear, then shift."""
     angle = np.deg2rad(rng.uniform(-max_rotation, max_rotation))
@@ -30,7 +41,7 @@ def random_affine(
     return np.hstack([linear, offset[:, None]]).astype(np.float32)
 
 
-def augment_batch(images: np.ndarray, rng: np.random.Generator, thickness_p: float = 0.3) -> np.ndarray:
+def augment_batch(images: np.ndarray, rng: np.random.Generator, thickness_p: float = THICKNESS_P) -> np.ndarray:
     """Distort a batch of (n, 28, 28) uint8 images; returns a new uint8 array."""
     out = np.empty_like(images)
     strokes = rng.uniform(size=len(images))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ml import calibrate
+from ml.augment import DESCRIPTION as AUGMENTATION
 from ml.augment import augment_batch
 from ml.data import Extra, Mnist, load_extra, load_mnist
 from ml.evaluate import evaluate_model, report
@@ -33,7 +34,20 @@ VALIDATION_SIZE = 5000
 # a picture (thresholded, stroke width evened, re-centred) rather than as MNIST
 # made them: the model must read both forms equally well.
 PIPELINE_FORM_SHARE = 0.5
-AUGMENTATION = "rotation 12 deg, zoom 12%, shear 0.25, shift 2.5 px, erode/dilate 30%"
+# Adam on a cosine schedule: warmed up from the first rate to the peak over the first
+# fifteenth of the steps, then down to 0. The card's words for it are made from these.
+LEARNING_RATE_START = 1e-3
+LEARNING_RATE_PEAK = 3e-3
+WARMUP_DIVISOR = 15  # the warm-up takes the first steps // WARMUP_DIVISOR
+
+
+def _rate(rate: float) -> str:
+    """A learning rate as the card writes it: 3e-3."""
+    mantissa, exponent = f"{rate:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+OPTIMIZER = f"Adam, cosine decay {_rate(LEARNING_RATE_PEAK)} to 0 after warm-up"
 
 
 def _sha256(path: Path) -> str:
@@ -95,7 +109,10 @@ def _fit(model, split: _Split, rng: np.random.Generator, *, epochs: int, batch_s
 
     steps = epochs * int(np.ceil(len(split.x_train) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
-        1e-3, decay_steps=steps, warmup_target=3e-3, warmup_steps=max(1, steps // 15)
+        LEARNING_RATE_START,
+        decay_steps=steps,
+        warmup_target=LEARNING_RATE_PEAK,
+        warmup_steps=max(1, steps // WARMUP_DIVISOR),
     )
     model.compile(
         optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
@@ -239,7 +256,7 @@ def train(
             "width": width,
             "validation_size": len(split.x_val),
             "training_size": len(split.x_train),
-            "optimizer": "Adam, cosine decay 3e-3 to 0 after warm-up",
+            "optimizer": OPTIMIZER,
             "augmentation": AUGMENTATION,
             "pipeline_form_share": PIPELINE_FORM_SHARE,
         },
