@@ -50,7 +50,6 @@ class DigitModel:
     """A loaded model; ``predict`` is safe to call from several threads at once."""
 
     card: dict
-    path: Path
     _session: InferenceSession = field(repr=False)
     _input: str = field(repr=False)
 
@@ -144,7 +143,7 @@ def load_model(artifacts_dir: Path | None = None, threads: int = 1) -> DigitMode
         session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types
         raise ModelUnavailable("model file cannot be loaded", f"{path}: {exc}") from exc
-    model = DigitModel(card=card, path=path, _session=session, _input=session.get_inputs()[0].name)
+    model = DigitModel(card=card, _session=session, _input=session.get_inputs()[0].name)
     model.predict(np.zeros((1, 28, 28), np.float32))  # warm-up: the first real call is not slow
     return model
 

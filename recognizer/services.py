@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,9 +29,6 @@ from recognizer.engine import model_in_service
 from recognizer.models import ONE_ANSWER_MESSAGE, PICTURES_FOLDER, Prediction, StorageUse, label_validator
 from recognizer.readings import reading_as_dict
 from recognizer.selectors import prediction_list_reviewed_answers
-
-logger = logging.getLogger(__name__)
-
 
 MB = 1024 * 1024
 

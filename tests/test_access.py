@@ -55,9 +55,8 @@ def test_pages_send_anonymous_visitors_to_log_in(client, name, kwargs, method):
 @pytest.mark.parametrize(("name", "kwargs"), API, ids=[name for name, _ in API])
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
 def test_api_answers_401_without_credentials(client, name, kwargs, method):
+    # Methods a path does not offer too: DRF asks for credentials before it looks at the method.
     response = getattr(client, method)(reverse(name, kwargs=kwargs))
-    if response.status_code == 405:
-        return  # that method is not offered at this path at all
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
     assert "credentials" in response.json()["detail"]
@@ -66,7 +65,7 @@ def test_api_answers_401_without_credentials(client, name, kwargs, method):
 def test_a_wrong_token_is_401(client):
     for name, kwargs in API:
         response = client.get(reverse(name, kwargs=kwargs), HTTP_AUTHORIZATION="Token not-a-real-key")
-        assert response.status_code in (401, 405), name
+        assert response.status_code == 401, name
 
 
 def test_home_is_the_drawing_page_for_visitors_with_a_way_to_sign_up(client):

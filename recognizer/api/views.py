@@ -104,8 +104,11 @@ class ApiView(APIView):
 
 
 def _picture_input(request: Request, upload=PictureUploadSerializer, as_json=PictureJSONSerializer) -> dict:
-    """The validated picture (as bytes) and options, from a multipart form or a JSON body."""
-    form = request.content_type.startswith(("multipart/", "application/x-www-form-urlencoded"))
+    """The validated picture (as bytes) and options, from a multipart form or a JSON body.
+
+    PICTURE_PARSERS take no other body: any other type is refused (415) as ``request.data`` is read.
+    """
+    form = request.content_type.startswith("multipart/")
     serializer = (upload if form else as_json)(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
