@@ -19,6 +19,7 @@ import requests
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.throttling import SimpleRateThrottle
 
 from config.settings import cache_settings
 from tests.api.conftest import PREDICTIONS, READINGS, upload
@@ -50,6 +51,14 @@ def rates(settings):
     return set_rates
 
 
+@pytest.fixture
+def still_clock(monkeypatch) -> float:
+    """The throttles' clock held in the middle of one minute: a test's requests never straddle two."""
+    now = 60 * 29_000_000 + 30.0
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(lambda: now))
+    return now
+
+
 def assert_throttled(response) -> None:
     assert response.status_code == 429
     assert response["Content-Type"] == "application/json"
@@ -58,7 +67,7 @@ def assert_throttled(response) -> None:
     assert response.json()["detail"] == f"Too many requests: try again in {wait} second{'s' if wait != 1 else ''}."
 
 
-def test_each_person_has_their_own_count(api, member_api, owner, rates):
+def test_each_person_has_their_own_count(api, member_api, owner, rates, still_clock):
     rates(user="3/minute")
     for _ in range(3):
         assert api.get(PREDICTIONS).status_code == 200
@@ -66,7 +75,7 @@ def test_each_person_has_their_own_count(api, member_api, owner, rates):
     assert_throttled(api.get(f"{PREDICTIONS}1/"))  # every endpoint shares the person's count
     assert member_api.get(PREDICTIONS).status_code == 200  # someone else is not held back
     # the count lives in a table every worker shares, keyed by the person; refusals are not counted
-    window = int(time.time() // 60)
+    window = int(still_clock // 60)
     assert ThrottleCount.objects.get(key=f"throttle_user_{owner.pk}:{window}").count == 3
 
 
