@@ -98,8 +98,11 @@ PICTURE_EXAMPLES = [
 ]
 
 
-class ApiView(APIView):
-    # Authentication and throttling come from REST_FRAMEWORK in the settings.
+class PictureAPIView(APIView):
+    # The API's views past the token take bodies as pictures come: JSON or multipart
+    # (PICTURE_PARSERS). A comment, not a docstring: drf-spectacular would give a docstring
+    # to every operation of a subclass that has none. Authentication and throttling come
+    # from REST_FRAMEWORK in the settings.
     parser_classes = PICTURE_PARSERS
 
 
@@ -185,7 +188,7 @@ class TokenView(ObtainAuthToken):
         responses={200: PredictionSerializer(many=True), 400: E400, 401: E401, 404: _error("No such page."), 429: E429},
     ),
 )
-class PredictionListView(ApiView, generics.ListAPIView):
+class PredictionListView(PictureAPIView, generics.ListAPIView):
     serializer_class = PredictionSerializer
     pagination_class = PredictionPagination
     filter_backends = [DjangoFilterBackend]
@@ -228,7 +231,7 @@ class PredictionListView(ApiView, generics.ListAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class PredictionDetailView(ApiView, generics.GenericAPIView):
+class PredictionDetailView(PictureAPIView, generics.GenericAPIView):
     serializer_class = PredictionSerializer
 
     def get_object(self) -> Prediction:
@@ -280,7 +283,7 @@ class PredictionDetailView(ApiView, generics.GenericAPIView):
 # --- Readings without storing -------------------------------------------------------
 
 
-class ReadingView(ApiView):
+class ReadingView(PictureAPIView):
     """Read a picture without keeping anything: the drawing page's live reading, for visitors too.
 
     Open without an account (nothing is stored, and the drawing page lets
@@ -313,7 +316,7 @@ class ReadingView(ApiView):
 # --- The model ----------------------------------------------------------------------
 
 
-class ModelView(ApiView):
+class ModelView(PictureAPIView):
     @extend_schema(
         operation_id="model_retrieve",
         tags=["model"],
