@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.signed_in import signed_in
 from recognizer import services
 from recognizer.models import ANSWER_QUERIES, Answer, Prediction
-from recognizer.views import digit_views, line_views, mark_views
+from recognizer.views import digits_shown, line_views, mark_views
 
 
 class AnswerFilter(admin.SimpleListFilter):
@@ -194,7 +194,7 @@ class PredictionAdmin(admin.ModelAdmin):
                     str(d.digit),
                     "unsure" if d.uncertain else "sure",
                 )
-                for d in digit_views(obj)
+                for d in digits_shown(obj)
             ]
             + [(line.place, "#2b6cb0", "none", line.number, "line") for line in line_views(obj)]
             + [(m.place, "#8a8a8a", "6 4", "ignored", "ignored") for m in mark_views(obj)]

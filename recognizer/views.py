@@ -89,7 +89,7 @@ def _placed(prediction: Prediction, box) -> Placed:
 
 
 @dataclass(frozen=True)
-class DigitView:
+class DigitShown:
     """One digit of a stored reading, ready for a page (detail, admin)."""
 
     index: int
@@ -131,9 +131,9 @@ def _bars(probabilities: list[float] | None) -> list[Bar]:
     return [Bar(digit=i, value=float(p), top=i == best) for i, p in enumerate(probabilities)]
 
 
-def digit_views(prediction: Prediction) -> list[DigitView]:
+def digits_shown(prediction: Prediction) -> list[DigitShown]:
     return [
-        DigitView(
+        DigitShown(
             index=index + 1,
             digit=int(d["digit"]),
             confidence=float(d["confidence"]),
@@ -258,7 +258,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, prediction: Prediction, form: CorrectionForm) -> dict:
-    digits = digit_views(prediction)
+    digits = digits_shown(prediction)
     _, query = _filters(request)
     return {
         "prediction": prediction,
