@@ -147,21 +147,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # and lock-outs in axes' tables: nothing the workers must share is in Django's cache any
 # more, so without Redis each process keeps its own in memory (nothing to create: `migrate`
 # prepares the whole database). The cache is then used only by /readyz's check, and by
-# whatever may cache later. Redis calls give up after a quarter of a second, without retries.
-def cache_settings(redis_url: str) -> dict:
+# whatever may cache later. Redis calls give up after REDIS_TIMEOUT_SECONDS, without retries.
+def cache_settings(redis_url: str, timeout: float) -> dict:
     if not redis_url:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 0)},
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)},
         }
     }
 
 
 REDIS_URL = env_str("REDIS_URL", "")
-CACHES = cache_settings(REDIS_URL)
+# A Redis that does not answer within this holds up every request: give up on it soon (seconds).
+REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.25, minimum=0.01, maximum=10.0)
+CACHES = cache_settings(REDIS_URL, REDIS_TIMEOUT_SECONDS)
 
 # --- Client addresses -----------------------------------------------------------------
 

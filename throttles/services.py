@@ -24,9 +24,10 @@ from throttles.models import ThrottleCount
 
 logger = logging.getLogger(__name__)
 
-# A count store that does not answer within this holds up every request: give up on it soon.
-REDIS_TIMEOUT_SECONDS = 0.25
 REDIS_PREFIX = "throttle:"
+# What a count store that fails may raise: redis-py raises ValueError ("I/O operation on closed
+# file") when a timed-out connection is closed under a read. None of them may become a 500.
+STORE_ERRORS = (redis.RedisError, OSError, ValueError, DatabaseError)
 
 
 class CountStoreUnavailable(Exception):
@@ -38,14 +39,15 @@ class CountStoreUnavailable(Exception):
 
 
 @functools.cache
-def _redis(url: str) -> redis.Redis:
+def _client(url: str, timeout: float) -> redis.Redis:
     # No retries: redis-py's default retries would multiply the timeout.
     return redis.Redis.from_url(
-        url,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-        retry=Retry(NoBackoff(), 0),
+        url, socket_connect_timeout=timeout, socket_timeout=timeout, retry=Retry(NoBackoff(), 0)
     )
+
+
+def _redis() -> redis.Redis:
+    return _client(settings.REDIS_URL, settings.REDIS_TIMEOUT_SECONDS)
 
 
 def count_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
@@ -58,7 +60,7 @@ def count_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
         if settings.REDIS_URL:
             return _redis_hit(key=key, previous_key=previous_key, ttl=ttl)
         return _database_hit(key=key, previous_key=previous_key, ttl=ttl)
-    except (redis.RedisError, OSError, DatabaseError) as exc:
+    except STORE_ERRORS as exc:
         raise CountStoreUnavailable(str(exc)) from exc
 
 
@@ -66,16 +68,16 @@ def count_unhit(*, key: str) -> None:
     """Take back one from `key`: a refused request does not count against the next ones."""
     try:
         if settings.REDIS_URL:
-            _redis(settings.REDIS_URL).decr(REDIS_PREFIX + key)
+            _redis().decr(REDIS_PREFIX + key)
         else:
             with transaction.atomic():  # a savepoint inside a caller's transaction: a failure leaves it usable
                 ThrottleCount.objects.filter(key=key).update(count=F("count") - 1)
-    except (redis.RedisError, OSError, DatabaseError) as exc:
+    except STORE_ERRORS as exc:
         raise CountStoreUnavailable(str(exc)) from exc
 
 
 def _redis_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
-    pipe = _redis(settings.REDIS_URL).pipeline(transaction=True)  # MULTI ... EXEC: one step for Redis
+    pipe = _redis().pipeline(transaction=True)  # MULTI ... EXEC: one step for Redis
     pipe.incr(REDIS_PREFIX + key)
     pipe.expire(REDIS_PREFIX + key, ttl)
     pipe.get(REDIS_PREFIX + previous_key)
