@@ -8,8 +8,8 @@ at most `limit` of them ever see a number within it.
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
 from datetime import timedelta
 
 import redis
@@ -25,8 +25,8 @@ from throttles.models import ThrottleCount
 logger = logging.getLogger(__name__)
 
 REDIS_PREFIX = "throttle:"
-# What a count store that fails may raise: redis-py raises ValueError ("I/O operation on closed
-# file") when a timed-out connection is closed under a read. None of them may become a 500.
+# What a count store that fails may raise, ValueError included ("I/O operation on closed file",
+# seen from redis-py when a connection was closed under a read). None of them may become a 500.
 STORE_ERRORS = (redis.RedisError, OSError, ValueError, DatabaseError)
 
 
@@ -38,16 +38,21 @@ class CountStoreUnavailable(Exception):
     """
 
 
-@functools.cache
-def _client(url: str, timeout: float) -> redis.Redis:
-    # No retries: redis-py's default retries would multiply the timeout.
-    return redis.Redis.from_url(
-        url, socket_connect_timeout=timeout, socket_timeout=timeout, retry=Retry(NoBackoff(), 0)
-    )
+_local = threading.local()
 
 
 def _redis() -> redis.Redis:
-    return _client(settings.REDIS_URL, settings.REDIS_TIMEOUT_SECONDS)
+    """A client of this thread's own: redis-py shares one connection pool between the threads
+    of a client, and under a burst a connection was seen closed under another thread's read."""
+    key = (settings.REDIS_URL, settings.REDIS_TIMEOUT_SECONDS)
+    client = getattr(_local, "clients", {}).get(key)
+    if client is None:
+        # No retries: redis-py's default retries would multiply the timeout.
+        client = redis.Redis.from_url(
+            key[0], socket_connect_timeout=key[1], socket_timeout=key[1], retry=Retry(NoBackoff(), 0)
+        )
+        _local.clients = {**getattr(_local, "clients", {}), key: client}
+    return client
 
 
 def count_hit(*, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
