@@ -37,7 +37,7 @@ const announcer = $("announce-live");
 const view = new ReadingView(root, config);
 const client = new Client(config.csrf);
 let shownSeq = 0; // the newest request whose answer is on the page
-let shown = null; // {version, data}: the reading on the page, and of which drawing
+let shown = null; // {version, kind, data}: the answer on the page (data null for a refusal), of which drawing
 let refused = null; // {kind, version}: the refused request "Read it anyway" sends again
 let acting = false; // Read or Save on its way: a second press sends nothing twice
 
@@ -60,7 +60,7 @@ const pad = new Pad($("canvas"), {
 });
 
 const live = new LiveReader({
-  interval: LIVE_INTERVAL_MS, backoff: LIVE_BACKOFF_MS, busy: () => client.inFlight > 0, read: readLive,
+  interval: LIVE_INTERVAL_MS, backoff: LIVE_BACKOFF_MS, busy: () => acting || client.inFlight > 0, read: readLive,
 });
 
 const keeper = new Keeper(config.user, () => ({
@@ -105,7 +105,7 @@ function announce(text) {
 /* The seen pictures of the reading on the page, for a saved answer of the same drawing (the
  * stored reading does not carry them). */
 function withSeen(data, version) {
-  if (!shown || shown.version !== version || !shown.data.digits) return data;
+  if (!shown || shown.version !== version || !shown.data || !shown.data.digits) return data;
   const before = shown.data.digits;
   if (before.length !== (data.digits || []).length) return data;
   return { ...data, digits: data.digits.map((d, i) => ({ seen: before[i].seen, ...d })) };
@@ -131,22 +131,29 @@ function keepLink(kind, data) {
 }
 
 /* Shows an answer if it is the newest; returns the outcome for the caller. */
+/* Shows an answer unless a newer one is on the page; returns the outcome for the caller.
+ * Read and Save are the person's own acts: their answer is always shown. A live answer is
+ * dropped when it is older than the one shown, of a drawing since changed, or when an act
+ * is on its way or has answered for the same drawing. */
 function answer(result, kind) {
-  if (result.seq < shownSeq) return "stale";
-  if (kind === "live" && result.sent.version !== pad.version) return "stale"; // a newer drawing is on its way
+  const version = result.sent.version;
+  if (kind === "live") {
+    if (acting || result.seq < shownSeq || version !== pad.version) return "stale";
+    if (shown && shown.kind !== "live" && shown.version === version) return "stale";
+  }
   if (isRefusal(result)) {
-    shownSeq = result.seq;
-    shown = null;
-    refused = { kind, version: result.sent.version };
+    shownSeq = Math.max(shownSeq, result.seq);
+    shown = { version, kind, data: null };
+    refused = { kind, version };
     view.refusal(result.data.detail, kind);
     hideError();
     return "refused";
   }
   if (result.ok && result.data) {
-    shownSeq = result.seq;
+    shownSeq = Math.max(shownSeq, result.seq);
     refused = null;
-    const data = kind === "stored" ? withSeen(result.data, result.sent.version) : result.data;
-    shown = { version: result.sent.version, data };
+    const data = kind === "stored" ? withSeen(result.data, version) : result.data;
+    shown = { version, kind, data };
     view.reading(data, result.sent, kind);
     keepLink(kind, data);
     hideError();
