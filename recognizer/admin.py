@@ -125,24 +125,8 @@ class PredictionAdmin(admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
     )
-    readonly_fields = (
-        "picture",
-        "number",
-        "confidence_display",
-        "forced",
-        "notice",
-        "ignored_display",
-        "probabilities_display",
-        "user",
-        "source",
-        "multi",
-        "model_version",
-        "duration_ms",
-        "created_at",
-        "reviewed",
-        "reviewed_by",
-        "reviewed_at",
-    )
+    # Everything but the answer is the reading itself: read-only.
+    readonly_fields = tuple(name for name in fields if name not in ("correct_label", "marked_not_a_digit"))
 
     def delete_model(self, request: HttpRequest, obj: Prediction) -> None:
         # Through the service, as the pages and the API delete: the picture and its owner's storage count too.

@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from config import faults
+from tests import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -107,42 +106,11 @@ def test_debug_needs_no_manifest(tmp_path):
 def database_down(tmp_path_factory, collected):
     """gunicorn as `make serve` runs it, whose database refuses every connection."""
     tmp = tmp_path_factory.mktemp("database-down")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     log = tmp / "gunicorn.log"
     env = production_env(tmp, DATABASE_URL=DATABASE_DOWN, DJANGO_STATIC_ROOT=str(collected))
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "config.wsgi",
-                "--config",
-                "config/gunicorn.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{url}/healthz", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-                time.sleep(0.1)
+    # /healthz needs no database: it answers once the model is loaded, as a live process does.
+    with servers.gunicorn(env, log) as url:
         yield url, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 SESSION = {"sessionid": "a" * 32}  # a session cookie makes every request look its owner up
