@@ -87,3 +87,26 @@ def member_api(member_token) -> APIClient:
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
+
+
+# The JSON shape of a reading, and of a stored one (a reading with its id, answer, picture and time).
+READING_FIELDS = {
+    "digit",
+    "confidence",
+    "probabilities",
+    "digits",
+    "lines",
+    "ignored",
+    "number",
+    "multi",
+    "source",
+    "model_version",
+    "duration_ms",
+    "width",
+    "height",
+    "uncertain",
+    "forced",
+    "notice",
+    "separate_digits",
+}
+PREDICTION_FIELDS = READING_FIELDS | {"id", "correct_label", "marked_not_a_digit", "image_url", "created_at"}

@@ -17,33 +17,9 @@ from PIL import Image
 from ml.model import read_card
 from recognizer import services
 from recognizer.models import Prediction
-from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
+from tests.api.conftest import PREDICTION_FIELDS, PREDICTIONS, READINGS, data_url, stored_files, upload
 
 DIGIT_FIELDS = {"digit", "confidence", "probabilities", "box", "uncertain", "not_digit"}
-PREDICTION_FIELDS = {
-    "id",
-    "digit",
-    "confidence",
-    "probabilities",
-    "digits",
-    "lines",
-    "ignored",
-    "number",
-    "multi",
-    "source",
-    "model_version",
-    "duration_ms",
-    "correct_label",
-    "marked_not_a_digit",
-    "image_url",
-    "created_at",
-    "width",
-    "height",
-    "uncertain",
-    "forced",
-    "notice",
-    "separate_digits",
-}
 
 
 def detail_url(pk: int) -> str:

@@ -10,27 +10,7 @@ import pytest
 from PIL import Image
 
 from recognizer.models import Prediction
-from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
-
-READING_FIELDS = {
-    "digit",
-    "confidence",
-    "probabilities",
-    "digits",
-    "lines",
-    "ignored",
-    "number",
-    "multi",
-    "source",
-    "model_version",
-    "duration_ms",
-    "width",
-    "height",
-    "uncertain",
-    "forced",
-    "notice",
-    "separate_digits",
-}
+from tests.api.conftest import PREDICTIONS, READING_FIELDS, READINGS, data_url, stored_files, upload
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "data url", "base64"])
