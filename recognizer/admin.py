@@ -133,8 +133,7 @@ class PredictionAdmin(admin.ModelAdmin):
         services.prediction_delete(prediction=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Prediction]) -> None:
-        for prediction in queryset:
-            services.prediction_delete(prediction=prediction)
+        services.predictions_delete(readings=queryset)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # readings come from the service, with their picture

@@ -178,11 +178,7 @@ def prediction_review(*, prediction: Prediction, reviewer: User, correct_label: 
 
 def prediction_delete(*, prediction: Prediction) -> None:
     """Delete the row, and its picture once the deletion is committed (never a row without its file)."""
-    image, user_id = prediction.image, prediction.user_id
-    with transaction.atomic():
-        prediction.delete()
-        _storage_give(user_id=user_id, size=prediction.image_bytes)
-        transaction.on_commit(lambda: image.delete(save=False))
+    predictions_delete(readings=Prediction.objects.filter(pk=prediction.pk))
 
 
 def prediction_prune(*, older_than: datetime) -> int:
@@ -190,13 +186,13 @@ def prediction_prune(*, older_than: datetime) -> int:
 
     Returns how many readings were deleted.
     """
-    return _predictions_delete(Prediction.objects.filter(created_at__lt=older_than))
+    return predictions_delete(readings=Prediction.objects.filter(created_at__lt=older_than))
 
 
 DELETE_BATCH = 500
 
 
-def _predictions_delete(readings: QuerySet[Prediction]) -> int:
+def predictions_delete(*, readings: QuerySet[Prediction]) -> int:
     """Delete these readings, give their bytes back to their owners, then remove their pictures.
 
     Batch by batch, each in a transaction of its own, so a long deletion holds
@@ -279,7 +275,7 @@ def storage_repair(*, check: StorageCheck) -> None:
     row without its file is exactly what this promises never to leave.
     """
     _files_delete(list(check.files_without_readings))
-    _predictions_delete(Prediction.objects.filter(pk__in=check.readings_without_files))
+    predictions_delete(readings=Prediction.objects.filter(pk__in=check.readings_without_files))
     with transaction.atomic():
         counted = {use.pk: use for use in StorageUse.objects.select_for_update()}  # saves wait meanwhile
         for user_id, total in _storage_totals().items():
