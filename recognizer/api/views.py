@@ -6,8 +6,6 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
-from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -28,6 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.lockout import lockout_message, lockout_wait
 from accounts.signed_in import signed_in
+from config.checks import missing_static_manifest
 from ml.model import DigitModel
 from recognizer import selectors, services
 from recognizer.api.filters import PredictionFilter
@@ -388,7 +387,11 @@ def _health(model: DigitModel | None, reason: str) -> JsonResponse:
 @never_cache
 @_get_or_head
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness: 200 once this process has its model; 503 with a short reason until then. No database."""
+    """Liveness: 200 once this process has its model; 503 with a short reason until then.
+
+    It needs no database: the look at which model version serves (recognizer.engine)
+    keeps the one loaded when the database does not answer.
+    """
     return _health(*_model())
 
 
@@ -402,12 +405,9 @@ def _cache() -> None:
 
 
 def _static_files() -> None:
-    storage = staticfiles_storage
-    if not isinstance(storage, ManifestFilesMixin):  # only a manifest storage needs one
-        return
-    name = storage.manifest_name
-    if not settings.DEBUG and name and not (storage.manifest_storage or storage).exists(name):
-        raise FileNotFoundError(f"no {name} in {settings.STATIC_ROOT}: run collectstatic")
+    problem = missing_static_manifest()  # the web process's own start-up check
+    if problem:
+        raise FileNotFoundError(problem)
 
 
 # What every request may need besides the model, in the order a reason is given.
