@@ -26,6 +26,7 @@ from django.utils import timezone
 from learning.models import ModelVersion
 from learning.selectors import model_version_serving
 from learning.serving import model_directory
+from ml.data import Mnist, load_extra, load_mnist
 
 Status = ModelVersion.Status
 logger = logging.getLogger(__name__)
@@ -104,10 +105,11 @@ def model_version_run(*, pk: int) -> str:
     version = ModelVersion.objects.get(pk=pk)
     try:
         with tempfile.TemporaryDirectory(prefix=f"{version.version}-") as folder:
-            card, extra_held_back = _train(version, Path(folder))
+            data = load_mnist(settings.LEARNING_MNIST)  # trained on, then the same test set for the gate
+            card, extra_held_back = _train(version, Path(folder), data)
             _store(version, Path(folder), card)
             ModelVersion.objects.filter(pk=pk).update(status=Status.EVALUATING)
-            _evaluate(version, extra_held_back)
+            _evaluate(version, data, extra_held_back)
         final = Status.READY
     except Cancelled:
         final = Status.CANCELLED
@@ -120,13 +122,11 @@ def model_version_run(*, pk: int) -> str:
     return final
 
 
-def _train(version: ModelVersion, folder: Path):
+def _train(version: ModelVersion, folder: Path, data: Mnist):
     from ml import train
-    from ml.data import load_extra, load_mnist
     from recognizer.services import corrections_export
 
     options = version.options
-    data = load_mnist(settings.LEARNING_MNIST)
 
     def log(line: str) -> None:
         _append_log(version.pk, line)
@@ -190,14 +190,12 @@ def _store(version: ModelVersion, folder: Path, card: dict) -> None:
     version.save(update_fields=["onnx", "keras", "card"])
 
 
-def _evaluate(version: ModelVersion, corrections) -> None:
+def _evaluate(version: ModelVersion, data: Mnist, corrections) -> None:
     """The candidate and the version in service, on the same tests (ml.gate)."""
     from ml import gate
-    from ml.data import load_mnist
     from ml.model import load_model
 
     serving = model_version_serving()
-    data = load_mnist(settings.LEARNING_MNIST)
     limit = version.options.get("limit")
     root = Path(settings.LEARNING_HANDWRITING)
     kwargs = {
@@ -207,9 +205,11 @@ def _evaluate(version: ModelVersion, corrections) -> None:
         "handwriting_root": root if root.is_dir() else None,
     }
     version.refresh_from_db()
-    ours_dir, theirs_dir = model_directory(version), model_directory(serving)
-    ours = {**gate.figures(load_model(ours_dir), **kwargs), "resident_mb": gate.resident_mb(ours_dir)}
-    theirs = {**gate.figures(load_model(theirs_dir), **kwargs), "resident_mb": gate.resident_mb(theirs_dir)}
+
+    def measured(folder: Path) -> dict:
+        return {**gate.figures(load_model(folder), **kwargs), "resident_mb": gate.resident_mb(folder)}
+
+    ours, theirs = measured(model_directory(version)), measured(model_directory(serving))
     version.evaluation = {
         "serving_version": serving.version,
         "limit": limit,

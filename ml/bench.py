@@ -37,7 +37,7 @@ class Row:
     ok: bool | None  # None: nothing to compare with
 
 
-def _timings(call: Callable[[], object], calls: int = SPEED_CALLS) -> tuple[float, float]:
+def timings(call: Callable[[], object], calls: int = SPEED_CALLS) -> tuple[float, float]:
     """p50 and p95 in ms, after one untimed call."""
     call()
     times = []
@@ -50,7 +50,7 @@ def _timings(call: Callable[[], object], calls: int = SPEED_CALLS) -> tuple[floa
 
 
 def _speed_row(label: str, call: Callable[[], object], target_p50: float | None) -> Row:
-    p50, p95 = _timings(call)
+    p50, p95 = timings(call)
     target, ok = ("", None) if target_p50 is None else (f"p50 <= {target_p50:g} ms", p50 <= target_p50)
     return Row(f"{label}, p50 / p95", f"{p50:.2f} / {p95:.2f} ms", target, ok)
 

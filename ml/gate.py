@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 from ml import measure
+from ml.bench import timings
 from ml.data import Extra, Mnist
 from ml.model import DigitModel
 from ml.pipeline import read
@@ -90,10 +90,5 @@ def resident_mb(artifacts_dir: Path) -> float:
 
 def _canvas_p50_ms(model: DigitModel) -> float:
     picture = digits_png("7")
-    read(picture, multi=False, model=model)
-    times = []
-    for _ in range(CANVAS_CALLS):
-        started = time.perf_counter()
-        read(picture, multi=False, model=model)
-        times.append((time.perf_counter() - started) * 1000)
-    return float(np.percentile(times, 50))
+    p50, _ = timings(lambda: read(picture, multi=False, model=model), calls=CANVAS_CALLS)
+    return p50
