@@ -197,7 +197,7 @@ def _judged_lines(ink: Ink, model: DigitModel) -> list[list[tuple[segment.Segmen
     """Each line's segments, each with its reading and whether it is kept as a digit."""
     score = _sureness(model)
     found = segment.lines(ink, score, sure=model.uncertain_below)
-    readings = iter(_digit_readings(model, [s for line in found for s in line], score.known))
+    readings = iter(_digit_readings(model, [s for line in found for s in line], score))
     judged = []
     for line in found:
         pairs = [(s, next(readings)) for s in line]
@@ -263,18 +263,16 @@ def _sureness(model: DigitModel) -> _Scorer:
 
 
 def _digit_readings(
-    model: DigitModel,
-    segments: list[segment.Segment],
-    known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+    model: DigitModel, segments: list[segment.Segment], scorer: _Scorer | None = None
 ) -> list[DigitReading]:
-    """Each segment read; those ``known`` (already scored while splitting) are not read again."""
-    known = dict(known or {})
-    new = [s for s in segments if id(s.mask) not in known]
+    """Each segment read; those the scorer already read (while splitting) are not read again."""
+    scorer = scorer or _Scorer(model)
+    new = [s.mask for s in segments if id(s.mask) not in scorer.known]
     if new:
-        seen = np.stack([to_mnist(s.mask) for s in new])
-        known.update((id(s.mask), (s.mask, x, p)) for s, x, p in zip(new, seen, model.predict(seen), strict=True))
+        scorer(new)
     return [
-        digit_reading(known[id(s.mask)][2], s.box, model.uncertain_below, seen=known[id(s.mask)][1]) for s in segments
+        digit_reading(scorer.known[id(s.mask)][2], s.box, model.uncertain_below, seen=scorer.known[id(s.mask)][1])
+        for s in segments
     ]
 
 

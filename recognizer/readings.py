@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
-from ml.pipeline import DigitReading, Reading
+from ml.pipeline import DigitReading, Reading, encode_png
 from ml.preprocess import ACCEPTED_FORMATS
 
 # Two digits are "close" when the runner-up's probability is within this of the
@@ -63,10 +62,8 @@ def _with_seen(digit: DigitReading) -> dict:
 
 def seen_data_url(pixels: np.ndarray) -> str:
     """A model input (28x28, 0 to 1, white ink on black as MNIST) as a PNG data URL of about 300 bytes."""
-    ok, encoded = cv2.imencode(".png", np.clip(np.round(pixels * 255), 0, 255).astype(np.uint8))
-    if not ok:
-        raise RuntimeError("OpenCV could not encode a PNG")
-    return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
+    png = encode_png(np.clip(np.round(pixels * 255), 0, 255).astype(np.uint8))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def runner_up(probabilities: Sequence[float] | None) -> int | None:
