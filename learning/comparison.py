@@ -47,10 +47,9 @@ def comparison_rows(version: ModelVersion) -> list[Row]:
         if a is None or b is None:
             rows.append(Row(m.label, _shown(m, a), _shown(m, b), "", False))
             continue
-        worse_by = (b - a) if m.higher_is_better else (a - b)
         difference = a - b
         shown = f"{difference:+.2%}" if m.key.endswith(("accuracy", "refused")) else f"{difference:+.3f}"
-        rows.append(Row(m.label, _shown(m, a), _shown(m, b), shown, worse_by > m.margin))
+        rows.append(Row(m.label, _shown(m, a), _shown(m, b), shown, m.refuses(a, b)))
     return rows
 
 

@@ -42,6 +42,11 @@ class Measure:
     higher_is_better: bool
     margin: float  # absolute, in the figure's own unit
 
+    def refuses(self, candidate: float, serving: float) -> bool:
+        """Whether the candidate's figure is worse than the serving one's by more than the margin."""
+        worse = (serving - candidate) if self.higher_is_better else (candidate - serving)
+        return worse > self.margin
+
 
 def gate_measures() -> list[Measure]:
     margin = settings.LEARNING_GATE_MARGIN
@@ -68,8 +73,7 @@ def gate_failures(*, version: ModelVersion) -> list[str]:
         a, b = ours.get(m.key), theirs.get(m.key)
         if a is None or b is None:
             continue  # not measured for both (e.g. no held-back corrections yet)
-        worse = (b - a) if m.higher_is_better else (a - b)
-        if worse > m.margin:
+        if m.refuses(a, b):
             failures.append(f"{m.label} {a:.4g} against {b:.4g}")
     return failures
 
