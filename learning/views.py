@@ -26,7 +26,7 @@ from learning.selectors import (
 from learning.services import reading_review
 from recognizer.forms import CorrectionForm
 from recognizer.models import Prediction
-from recognizer.views import digits_shown, line_views, mark_views
+from recognizer.presentation import reading_shown
 
 SKIPPED = "review_skipped"  # the session's list of readings a reviewer skipped
 
@@ -81,7 +81,7 @@ def _review_page(
     }
     form.fields["correct_label"].widget.attrs["autofocus"] = True  # type, Enter: keyboard only
     if prediction is not None:
-        context.update(digits=digits_shown(prediction), lines=line_views(prediction), marks=mark_views(prediction))
+        context.update(reading_shown(prediction))
     response = _page(request, "admin/learning/review.html", "Review queue", context)
     response.status_code = status
     return response

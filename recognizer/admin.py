@@ -12,13 +12,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.signed_in import signed_in
 from recognizer import services
 from recognizer.models import ANSWER_QUERIES, Answer, Prediction
-from recognizer.views import digits_shown, line_views, mark_views
+from recognizer.presentation import marks_shown, percent, reading_shown
 
 
 class AnswerFilter(admin.SimpleListFilter):
@@ -99,8 +100,9 @@ class PredictionAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_select_related = ("user",)
-    # The thumbnails' and the picture's look, and the places of its labels (no inline styles: CSP).
-    media = forms.Media(css={"all": ["css/admin.css"]}, js=["js/place.js"])
+    # The picture's and the bars' look as on the pages, the thumbnails', and the places of the labels
+    # (no inline styles: CSP).
+    media = forms.Media(css={"all": ["css/reading.css", "css/admin.css"]}, js=["js/place.js"])
     search_fields = ("user__username", "number", "correct_label")
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -150,7 +152,7 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.display(description="confidence", ordering="confidence")
     def confidence_display(self, obj: Prediction) -> str:
-        text = f"{obj.confidence:.1%}"
+        text = percent(obj.confidence)
         if obj.uncertain:
             return format_html('<strong class="review-unsure">{} (not sure)</strong>', text)
         return text
@@ -166,50 +168,9 @@ class PredictionAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         url = reverse("recognizer:image", kwargs={"pk": obj.pk})
-        # Digits green (orange when not sure), lines blue with their number below, ignored marks dashed grey.
-        # Each shape: its place, colour, dashes, label, the label's class (static/css/admin.css).
-        shapes = (
-            [
-                (
-                    d.place,
-                    "#e08a00" if d.uncertain else "#1f9d55",
-                    "none",
-                    str(d.digit),
-                    "unsure" if d.uncertain else "sure",
-                )
-                for d in digits_shown(obj)
-            ]
-            + [(line.place, "#2b6cb0", "none", line.number, "line") for line in line_views(obj)]
-            + [(m.place, "#8a8a8a", "6 4", "ignored", "ignored") for m in mark_views(obj)]
-        )
-        boxes = format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="3" '
-            'stroke-dasharray="{}" vector-effect="non-scaling-stroke"/>',
-            ((*place.box, colour, dashes) for place, colour, dashes, _, _ in shapes),
-        )
-        # No style attributes (the Content-Security-Policy refuses them): classes, and the labels'
-        # places in data attributes that static/js/place.js applies.
-        labels = format_html_join(
-            "",
-            '<span class="review-label {}" data-left="{}" data-top="{}">{}</span>',
-            (
-                (kind, place.left, place.bottom if kind == "line" else place.top, text)
-                for place, _, _, text, kind in shapes
-            ),
-        )
         return format_html(
-            '<div class="review-frame">'
-            '<img src="{}" alt="The picture as sent" width="{}" height="{}">'
-            '<svg viewBox="0 0 {} {}" preserveAspectRatio="none">{}</svg>{}</div>'
-            '<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
-            url,
-            obj.width,
-            obj.height,
-            obj.width,
-            obj.height,
-            boxes,
-            labels,
+            '{}<p><a href="{}" target="_blank" rel="noopener">Open the picture</a> ({} × {} px)</p>',
+            render_to_string("recognizer/boxes.html", reading_shown(obj)),
             url,
             obj.width,
             obj.height,
@@ -217,40 +178,18 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.display(description="ignored marks")
     def ignored_display(self, obj: Prediction) -> str:
-        if not obj.ignored:
+        marks = marks_shown(obj)
+        if not marks:
             return "-"
         return format_html_join(
             ", ",
-            "{} (box {}; {} not a digit)",
-            (
-                (f"mark {i + 1}", " ".join(str(v) for v in m["box"]), f"{m['not_digit']:.0%}")
-                for i, m in enumerate(obj.ignored)
-            ),
+            "mark {} (box {}; {} not a digit)",
+            ((i + 1, " ".join(str(v) for v in m.place.box), m.not_digit_percent) for i, m in enumerate(marks)),
         )
 
     @admin.display(description="probabilities")
     def probabilities_display(self, obj: Prediction) -> str:
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    i + 1,
-                    d["digit"],
-                    f"{d['confidence']:.1%}",
-                    ", ".join(
-                        f"{k}: {p:.0%}"
-                        for k, p in sorted(enumerate(d.get("probabilities") or []), key=lambda kp: -kp[1])[:3]
-                    ),
-                )
-                for i, d in enumerate(obj.digits or [])
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>#</th><th>digit</th><th>confidence</th><th>top three</th></tr>"
-            "</thead><tbody>{}</tbody></table>",
-            rows,
-        )
+        return render_to_string("recognizer/bars.html", reading_shown(obj))
 
     def save_model(self, request: HttpRequest, obj: Prediction, form, change: bool) -> None:
         """Saving a reading in the admin is a review: its answer (if any) and who reviewed it.

@@ -9,7 +9,6 @@ same endpoints programs use.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
@@ -34,137 +33,13 @@ from recognizer import selectors, services
 from recognizer.filters import PredictionFilter
 from recognizer.forms import AnswerForm, CorrectionForm
 from recognizer.models import Prediction
-from recognizer.readings import ACCEPTED_NAMES, ACCEPTED_TYPES, CLOSE_WITHIN, LABEL_INSIDE_BELOW, runner_up
+from recognizer.presentation import lines_shown, marks_shown, percent, reading_shown, script_rules
+from recognizer.readings import ACCEPTED_NAMES, ACCEPTED_TYPES
 
 HISTORY_PAGE_SIZE = 24
 THUMBNAIL_SIDE = 240
 # The browser may keep a picture a day; it is private, so no shared cache may.
 IMAGE_MAX_AGE = 24 * 60 * 60
-
-
-def _percent(value: float | None) -> str:
-    if value is None:
-        return ""
-    percent = value * 100
-    return f"{percent:.0f}%" if percent >= 99.95 or percent < 0.05 else f"{percent:.1f}%"
-
-
-@dataclass(frozen=True)
-class Bar:
-    digit: int
-    value: float
-    top: bool
-
-    @property
-    def percent(self) -> str:
-        return _percent(self.value)
-
-    @property
-    def width(self) -> str:
-        # A CSS width; a dot's worth for tiny values so every row shows a bar.
-        return f"{max(self.value * 100, 0.5):.2f}%"
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A box over a stored picture: in its pixels for the SVG, and its corner as % of it for a label."""
-
-    box: tuple[int, int, int, int]
-    left: str
-    top: str
-    bottom: str  # of the box's lower edge, for a label below it (a line's number)
-    label_inside: bool  # a box at the top edge gets its label inside it
-
-
-def _placed(prediction: Prediction, box) -> Placed:
-    x, y, w, h = (int(v) for v in box)
-    width, height = max(prediction.width, 1), max(prediction.height, 1)
-    return Placed(
-        box=(x, y, w, h),
-        left=f"{100 * x / width:.3f}%",
-        top=f"{100 * y / height:.3f}%",
-        bottom=f"{100 * (y + h) / height:.3f}%",
-        label_inside=y < LABEL_INSIDE_BELOW * height,
-    )
-
-
-@dataclass(frozen=True)
-class DigitShown:
-    """One digit of a stored reading, ready for a page (detail, admin)."""
-
-    index: int
-    digit: int
-    confidence: float
-    uncertain: bool
-    maybe: int | None  # the runner-up, when it is close (recognizer.readings.runner_up)
-    bars: list[Bar]
-    place: Placed
-
-    @property
-    def confidence_percent(self) -> str:
-        return _percent(self.confidence)
-
-
-@dataclass(frozen=True)
-class LineView:
-    index: int
-    number: str
-    place: Placed
-
-
-@dataclass(frozen=True)
-class MarkView:
-    """A mark left out of the number: drawn apart (dashed, grey, "ignored")."""
-
-    not_digit: float
-    place: Placed
-
-    @property
-    def not_digit_percent(self) -> str:
-        return _percent(self.not_digit)
-
-
-def _bars(probabilities: list[float] | None) -> list[Bar]:
-    if not probabilities:
-        return []
-    best = max(range(len(probabilities)), key=probabilities.__getitem__)
-    return [Bar(digit=i, value=float(p), top=i == best) for i, p in enumerate(probabilities)]
-
-
-def digits_shown(prediction: Prediction) -> list[DigitShown]:
-    return [
-        DigitShown(
-            index=index + 1,
-            digit=int(d["digit"]),
-            confidence=float(d["confidence"]),
-            uncertain=d["uncertain"],
-            maybe=runner_up(d.get("probabilities")),
-            bars=_bars(d.get("probabilities")),
-            place=_placed(prediction, d["box"]),
-        )
-        for index, d in enumerate(prediction.digits or [])
-    ]
-
-
-def line_views(prediction: Prediction) -> list[LineView]:
-    """Each line's box and number, when there are several lines.
-
-    One line is the whole number, already shown as the reading: its box would
-    only frame the digits' own boxes a second time.
-    """
-    lines = prediction.lines or []
-    if len(lines) < 2:
-        return []
-    return [
-        LineView(index=i + 1, number=line["number"], place=_placed(prediction, line["box"]))
-        for i, line in enumerate(lines)
-    ]
-
-
-def mark_views(prediction: Prediction) -> list[MarkView]:
-    return [
-        MarkView(not_digit=float(m["not_digit"]), place=_placed(prediction, m["box"])) for m in prediction.ignored or []
-    ]
 
 
 def _get_own(request: HttpRequest, pk: int) -> Prediction:
@@ -195,8 +70,7 @@ def draw(request: HttpRequest) -> HttpResponse:
         "maxBytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
         "accepted": list(ACCEPTED_TYPES),
         "acceptedNames": ACCEPTED_NAMES,
-        "closeWithin": CLOSE_WITHIN,
-        "labelInsideBelow": LABEL_INSIDE_BELOW,
+        **script_rules(),  # how it shows a reading, as the pages do
     }
     return render(
         request,
@@ -238,7 +112,7 @@ def history(request: HttpRequest) -> HttpResponse:
     predictions = selectors.prediction_list(user=signed_in(request), filters=request.GET)
     page = Paginator(predictions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"prediction": p, "confidence": _percent(p.confidence), "lines": line_views(p), "marks": mark_views(p)}
+        {"prediction": p, "confidence": percent(p.confidence), "lines": lines_shown(p), "marks": marks_shown(p)}
         for p in page
     ]
     return render(
@@ -258,15 +132,13 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, prediction: Prediction, form: CorrectionForm) -> dict:
-    digits = digits_shown(prediction)
+    shown = reading_shown(prediction)
+    digits = shown["digits"]
     _, query = _filters(request)
     return {
-        "prediction": prediction,
-        "digits": digits,
-        "lines": line_views(prediction),
-        "marks": mark_views(prediction),
+        **shown,
         "maybe": digits[0].maybe if not prediction.multi and digits else None,
-        "confidence": _percent(prediction.confidence),
+        "confidence": percent(prediction.confidence),
         "form": form,
         "query": query,
         "neighbours": selectors.prediction_neighbours(
@@ -353,7 +225,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted the reading of {number} and its picture.")
         return redirect("recognizer:history")
     return render(
-        request, "recognizer/delete.html", {"prediction": prediction, "confidence": _percent(prediction.confidence)}
+        request, "recognizer/delete.html", {"prediction": prediction, "confidence": percent(prediction.confidence)}
     )
 
 

@@ -123,8 +123,8 @@ def test_the_admins_pages_keep_to_the_policy(watched):
         assert violations(page) == [], path
 
     visit(page, f"/admin/recognizer/prediction/{stored.pk}/change/")
-    page.locator(".review-label.placed").first.wait_for()
-    assert page.locator(".review-label.placed").count() == page.locator(".review-label").count() > 0
+    page.locator(".stored-label.placed").first.wait_for()
+    assert page.locator(".stored-label.placed").count() == page.locator(".stored-label").count() > 0
     assert violations(page) == []
 
 
