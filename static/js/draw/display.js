@@ -2,15 +2,12 @@
  * with the 28x28 picture the model saw, the boxes on the canvas, the one-line
  * answer beside the canvas and the canvas's own text alternative.
  *
- * Rules come from the server (config): when a runner-up is close enough to
- * say "4, maybe 9" (closeWithin) and when a box label goes inside its box
- * (labelInsideBelow).
+ * Rules come from the server (config, from recognizer.presentation.script_rules),
+ * as the pages apply them: when a runner-up is close enough to say "4, maybe 9"
+ * (closeWithin), when a box label goes inside its box (labelInsideBelow), how
+ * many places a percentage has (percentDecimals) and the narrowest bar
+ * (barMinPercent).
  */
-
-export function percent(value) {
-  const p = value * 100;
-  return (p >= 99.95 || p < 0.05 ? p.toFixed(0) : p.toFixed(1)) + "%";
-}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -20,18 +17,6 @@ function el(tag, className, text) {
 }
 
 const $ = (id) => document.getElementById(id);
-
-/* "Read 372: 3 digits, least sure 91%": the reading in words, for the status line and announcements. */
-export function describe(data) {
-  const digits = data.digits || [];
-  if (!data.multi) {
-    return `Read ${data.digit}, ${percent(data.confidence)} sure${data.uncertain ? " (not sure)" : ""}` +
-           `${data.forced ? ", read anyway" : ""}.`;
-  }
-  const count = digits.length === 1 ? "1 digit" : `${digits.length} digits`;
-  return `Read ${data.number}: ${count}, least sure ${percent(data.confidence)}` +
-         `${data.uncertain ? " (not sure)" : ""}.`;
-}
 
 export class ReadingView {
   constructor(root, config) {
@@ -47,6 +32,26 @@ export class ReadingView {
       notice: $("result-notice"), refusal: $("refusal"), refusalText: $("refusal-text"),
       seen: $("result-seen"), seenImg: $("result-seen-img"),
     };
+  }
+
+  /* "97.3%", as recognizer.presentation.percent: whole when one place would read 0.0% or 100.0%. */
+  percent(value) {
+    const p = value * 100;
+    const places = this.config.percentDecimals;
+    const halfAPlace = 0.5 / 10 ** places;
+    return (p >= 100 - halfAPlace || p < halfAPlace ? p.toFixed(0) : p.toFixed(places)) + "%";
+  }
+
+  /* "Read 372: 3 digits, least sure 91%": the reading in words, for the status line and announcements. */
+  describe(data) {
+    const digits = data.digits || [];
+    if (!data.multi) {
+      return `Read ${data.digit}, ${this.percent(data.confidence)} sure${data.uncertain ? " (not sure)" : ""}` +
+             `${data.forced ? ", read anyway" : ""}.`;
+    }
+    const count = digits.length === 1 ? "1 digit" : `${digits.length} digits`;
+    return `Read ${data.number}: ${count}, least sure ${this.percent(data.confidence)}` +
+           `${data.uncertain ? " (not sure)" : ""}.`;
   }
 
   setKind(kind) {
@@ -107,10 +112,10 @@ export class ReadingView {
       row.appendChild(el("span", "bar-label", String(i)));
       const track = el("span", "bar-track");
       const fill = el("span", "bar-fill");
-      fill.style.width = Math.max(p * 100, 0.5).toFixed(2) + "%";
+      fill.style.width = `${Math.max(p * 100, this.config.barMinPercent)}%`;
       track.appendChild(fill);
       row.appendChild(track);
-      row.appendChild(el("span", "bar-value", percent(p)));
+      row.appendChild(el("span", "bar-value", this.percent(p)));
       list.appendChild(row);
     });
   }
@@ -129,8 +134,8 @@ export class ReadingView {
     ui.value.classList.toggle("number", multi && String(data.number).length > 1);
     ui.value.setAttribute("aria-label", (multi ? "Number " : "Digit ") + value);
     ui.confidence.textContent = multi
-      ? `${digits.length} ${digits.length === 1 ? "digit" : "digits"}, least sure ${percent(data.confidence)}`
-      : `${percent(data.confidence)} sure`;
+      ? `${digits.length} ${digits.length === 1 ? "digit" : "digits"}, least sure ${this.percent(data.confidence)}`
+      : `${this.percent(data.confidence)} sure`;
     ui.uncertain.hidden = !data.uncertain;
     ui.forced.hidden = !data.forced;
     ui.notice.textContent = data.notice || "";
@@ -160,9 +165,9 @@ export class ReadingView {
     } else {
       this.clearBoxes();
     }
-    const sure = multi ? `least sure ${percent(data.confidence)}` : `${percent(data.confidence)} sure`;
+    const sure = multi ? `least sure ${this.percent(data.confidence)}` : `${this.percent(data.confidence)} sure`;
     const maybeText = maybe >= 0 ? `, maybe ${maybe}` : "";
-    this.setAnswer(`${value}${maybeText} · ${sure}${data.uncertain ? " · not sure" : ""}`, describe(data));
+    this.setAnswer(`${value}${maybeText} · ${sure}${data.uncertain ? " · not sure" : ""}`, this.describe(data));
   }
 
   chip(d) {
@@ -178,7 +183,7 @@ export class ReadingView {
     item.appendChild(el("strong", null, String(d.digit)));
     const close = this.runnerUp(d.probabilities);
     if (close >= 0) item.appendChild(el("span", "chip-maybe", `, maybe ${close}`));
-    item.appendChild(el("span", null, ` ${percent(d.confidence)}${d.uncertain ? " (not sure)" : ""}`));
+    item.appendChild(el("span", null, ` ${this.percent(d.confidence)}${d.uncertain ? " (not sure)" : ""}`));
     return item;
   }
 

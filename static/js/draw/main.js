@@ -9,7 +9,7 @@
  * the page says so in words and offers "Read it anyway" (force=true).
  */
 import { Client, isRefusal, problem } from "./client.js";
-import { ReadingView, describe } from "./display.js";
+import { ReadingView } from "./display.js";
 import { Keeper } from "./keep.js";
 import { LiveReader } from "./live.js";
 import { Pad } from "./pad.js";
@@ -168,7 +168,7 @@ function readLive() {
     .then((sent) => client.send(config.readUrl, sent, { multi: "auto", seen: true }))
     .then((result) => {
       const outcome = answer(result, "live");
-      if (outcome === "read" && !pad.drawing) announce(describe(result.data));
+      if (outcome === "read" && !pad.drawing) announce(view.describe(result.data));
       if (outcome === "refused" && !pad.drawing) announce("That doesn't look like a digit.");
       if (outcome !== "problem") return "done";
       if (result.status === 429) return "throttled";
@@ -198,7 +198,7 @@ function act(kind, force = false) {
     if (outcome === "refused") {
       setStatus(kind === "stored" ? "Not saved: that doesn't look like a digit." : "That doesn't look like a digit.");
     } else if (outcome === "read") {
-      setStatus(describe(result.data) + (kind === "stored" ? " Saved to your History." : ""));
+      setStatus(view.describe(result.data) + (kind === "stored" ? " Saved to your History." : ""));
     } else if (outcome === "problem") {
       const p = problem(result);
       showError(p.text, p.login);
