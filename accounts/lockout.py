@@ -43,11 +43,14 @@ def lockout_message(wait: int) -> str:
     )
 
 
-def lockout_json(request: HttpRequest, credentials: dict | None = None) -> JsonResponse:
+def lockout_answer(request: HttpRequest, credentials: dict | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The API's lock-out answer as its body and headers (status STATUS).
+
+    One answer for both places an API log-in is refused: axes' callable
+    (lockout_response, a Django JsonResponse) and the token view (a DRF Response).
+    """
     wait = lockout_wait(request, credentials)
-    response = JsonResponse({"detail": lockout_message(wait)}, status=STATUS)
-    response["Retry-After"] = str(wait)
-    return response
+    return {"detail": lockout_message(wait)}, {"Retry-After": str(wait)}
 
 
 def lockout_response(
@@ -55,7 +58,8 @@ def lockout_response(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the answer to a log-in refused for a lock-out."""
     if request.path.startswith("/api/"):
-        return lockout_json(request, credentials)
+        body, headers = lockout_answer(request, credentials)
+        return JsonResponse(body, status=STATUS, headers=headers)
     wait = lockout_wait(request, credentials)
     response = render(request, "registration/locked_out.html", {"message": lockout_message(wait)}, status=STATUS)
     response["Retry-After"] = str(wait)

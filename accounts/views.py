@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from accounts.forms import SignUpForm
 from accounts.services import token_regenerate, token_revoke
 from accounts.signed_in import signed_in
-from recognizer.api.throttling import SignUpThrottle
+from accounts.throttling import SignUpThrottle
 
 
 class SignUpView(CreateView):

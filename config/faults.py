@@ -5,7 +5,7 @@ the view, all through one place, ``handler500`` (config/urls.py): a database
 that cannot be reached is found wherever the request first touches it (the
 session or the user in middleware, a page, a template, a save on the way
 out), so this one handler sees every case. DRF's views answer before it, in
-recognizer.api.errors.exception_handler, with the same words.
+restapi.errors.exception_handler, with the same words.
 
 The page is rendered without a request, so no context processor (the signed-in
 user, messages) touches the database that is down.

@@ -4,6 +4,11 @@ Defaults suit a laptop: SQLite in the project folder and, with DEBUG on, a
 secret key generated once into a git-ignored file. Production sets
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and DJANGO_HTTPS=1 (see
 README).
+
+Longer than 300 lines, as one module: Django reads its settings from one, and
+settings lean on each other (the request size on the picture limit, the rate
+limits and lock-outs on the proxies), which one file read top to bottom shows;
+split, they would come back through star imports that hide where a name is set.
 """
 
 from __future__ import annotations
@@ -80,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one: every response gets the policy, the 503 page of an unreachable database too.
     "csp.middleware.CSPMiddleware",
-    "recognizer.api.errors.refuse_chunked_bodies",
+    "restapi.middleware.refuse_chunked_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,7 +148,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -------------------------------------------------------------------------
 
 
-# Rate-limit counts live in throttles.ThrottleCount or Redis (recognizer/api/throttling.py),
+# Rate-limit counts live in throttles.ThrottleCount or Redis (restapi/throttling.py),
 # and lock-outs in axes' tables: nothing the workers must share is in Django's cache any
 # more, so without Redis each process keeps its own in memory (nothing to create: `migrate`
 # prepares the whole database). The cache is then used only by /readyz's check, and by
@@ -251,25 +256,6 @@ STORAGES = {
 }
 
 # The largest picture accepted, in bytes; a larger upload gets 413.
-# --- The learning loop: model versions, training in a worker, the gate --------------
-
-# A task queue in the database: `python manage.py db_worker` works it; on several
-# machines the workers share the PostgreSQL queue. Training runs on a queue of its own.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "training"]}}
-# Where each app server keeps its copy of the versions it loads (from the default storage).
-MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(BASE_DIR / ".cache" / "models")))
-# How much worse than the version in service a candidate may be on a test and still be promoted.
-# What training learns from: MNIST (IDX folder or .npz), the other writers' sets beside it, and
-# where their renders are kept between runs; the width of the trained network (see ml.architecture).
-LEARNING_MNIST = Path(env_str("LEARNING_MNIST", str(BASE_DIR.parent / "shared" / "datasets" / "mnist")))
-LEARNING_HANDWRITING = Path(env_str("LEARNING_HANDWRITING", str(BASE_DIR.parent / "shared" / "datasets")))
-LEARNING_CACHE = Path(env_str("LEARNING_CACHE", str(BASE_DIR / ".cache")))
-LEARNING_WIDTH = env_float("LEARNING_WIDTH", 1.5, minimum=0.25, maximum=4.0)
-LEARNING_GATE_MARGIN = env_float("LEARNING_GATE_MARGIN", 0.002, maximum=1.0)  # accuracies, 0 to 1
-LEARNING_GATE_ECE_MARGIN = env_float("LEARNING_GATE_ECE_MARGIN", 0.01, maximum=1.0)
-LEARNING_GATE_MS_MARGIN = env_float("LEARNING_GATE_MS_MARGIN", 1.0)  # one canvas read, milliseconds
-LEARNING_GATE_MB_MARGIN = env_float("LEARNING_GATE_MB_MARGIN", 20.0)  # a serving process's memory
-
 RECOGNIZER_MAX_UPLOAD_BYTES = env_int("RECOGNIZER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The bytes of stored pictures one person may keep: about 100,000 drawings (a drawing
 # is stored in 1 to 3 KB, a photo in up to about 1 MB). Over it, saving answers 413.
@@ -281,6 +267,25 @@ RECOGNIZER_RETENTION_DAYS = env_int("RECOGNIZER_RETENTION_DAYS", 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RECOGNIZER_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# --- The learning loop: model versions, training in a worker, the gate --------------
+
+# A task queue in the database: `python manage.py db_worker` works it; on several
+# machines the workers share the PostgreSQL queue. Training runs on a queue of its own.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "training"]}}
+# Where each app server keeps its copy of the versions it loads (from the default storage).
+MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(BASE_DIR / ".cache" / "models")))
+# What training learns from: MNIST (IDX folder or .npz), the other writers' sets beside it, and
+# where their renders are kept between runs; the width of the trained network (see ml.architecture).
+LEARNING_MNIST = Path(env_str("LEARNING_MNIST", str(BASE_DIR.parent / "shared" / "datasets" / "mnist")))
+LEARNING_HANDWRITING = Path(env_str("LEARNING_HANDWRITING", str(BASE_DIR.parent / "shared" / "datasets")))
+LEARNING_CACHE = Path(env_str("LEARNING_CACHE", str(BASE_DIR / ".cache")))
+LEARNING_WIDTH = env_float("LEARNING_WIDTH", 1.5, minimum=0.25, maximum=4.0)
+# How much worse than the version in service a candidate may be on a test and still be promoted.
+LEARNING_GATE_MARGIN = env_float("LEARNING_GATE_MARGIN", 0.002, maximum=1.0)  # accuracies, 0 to 1
+LEARNING_GATE_ECE_MARGIN = env_float("LEARNING_GATE_ECE_MARGIN", 0.01, maximum=1.0)
+LEARNING_GATE_MS_MARGIN = env_float("LEARNING_GATE_MS_MARGIN", 1.0)  # one canvas read, milliseconds
+LEARNING_GATE_MB_MARGIN = env_float("LEARNING_GATE_MB_MARGIN", 20.0)  # a serving process's memory
+
 # --- REST API ---------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -290,8 +295,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "recognizer.api.throttling.AnonThrottle",
-        "recognizer.api.throttling.UserThrottle",
+        "restapi.throttling.AnonThrottle",
+        "restapi.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "30/minute"),
@@ -300,13 +305,16 @@ REST_FRAMEWORK = {
         "reading": env_rate("API_THROTTLE_READING", "360/minute"),
         "reading_address": env_rate("API_THROTTLE_READING_ADDRESS", "1200/minute"),
     },
-    "DEFAULT_PAGINATION_CLASS": "recognizer.api.pagination.PredictionPagination",
+    "DEFAULT_PAGINATION_CLASS": "restapi.pagination.PageSizePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "recognizer.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "restapi.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES,
 }
+# The apps' answers to their own exceptions, which restapi.errors asks before its own rules:
+# each returns a response, or None for an exception that is not its own.
+API_ERROR_ANSWERS = ["recognizer.api.errors.reading_error_answer"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Digits API",
     "DESCRIPTION": "Read handwritten digits from pictures; every reading is stored for its owner.",

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from learning import views as learning_views
-from recognizer.api.views import healthz, readyz
+from recognizer.health import healthz, readyz
 
 # An unreachable database answers 503 (JSON under /api/, a short page elsewhere), never a 500.
 handler500 = "config.faults.server_error"
@@ -19,10 +19,17 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+# The API's one namespace, "api": each app's endpoints, then the API's own pages and its JSON 404 for the rest.
+API_V1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("recognizer.api.urls")),
+    path("", include("restapi.urls")),
+]
+
 urlpatterns = [
     path("", include("recognizer.urls")),
     path("accounts/", include("accounts.urls")),
-    path("api/v1/", include("recognizer.api.urls")),
+    path("api/v1/", include((API_V1, "api"))),
     # The learning loop's staff pages, beside the admin (learning/admin.py links them).
     path("admin/review/", learning_views.review, name="learning_review"),
     path("admin/dashboard/", learning_views.dashboard, name="learning_dashboard"),

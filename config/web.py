@@ -3,7 +3,7 @@
 import cv2
 
 from config.checks import check_web_start_up
-from recognizer.engine import model_load_in_background
+from recognizer.model_in_service import model_load_in_background
 
 
 def web_process_start() -> None:

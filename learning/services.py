@@ -2,7 +2,7 @@
 
 Which version serves is the one row of learning.models.Serving; changing it is
 all a promotion does. Every app server follows it within a second or two
-(recognizer.engine), loading the new model beside the old one first.
+(recognizer.model_in_service), loading the new model beside the old one first.
 """
 
 from __future__ import annotations

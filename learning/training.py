@@ -124,7 +124,7 @@ def model_version_run(*, pk: int) -> str:
 
 def _train(version: ModelVersion, folder: Path, data: Mnist):
     from ml import train
-    from recognizer.services import corrections_export
+    from recognizer.corrections import corrections_export
 
     options = version.options
 

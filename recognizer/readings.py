@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ml.pipeline import DigitReading, Reading, encode_png
-from ml.preprocess import ACCEPTED_FORMATS
+from recognizer.engine_port import ACCEPTED_FORMATS, DigitReading, Reading, encode_png
 
 # Two digits are "close" when the runner-up's probability is within this of the
 # best one's: the pages then say "4, maybe 9". The drawing page gets the same

@@ -2,49 +2,30 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
-from pathlib import Path
 from typing import Final, Literal
 
-import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from ml.errors import ImageError
-from ml.handwriting import NOT_A_DIGIT
-from ml.pipeline import Reading, encode_png, model_inputs, read
-from recognizer.engine import model_in_service
-from recognizer.models import ONE_ANSWER_MESSAGE, PICTURES_FOLDER, Prediction, StorageUse, label_validator
+from config.sizes import size_mb, upload_limit_mb
+from recognizer.engine_port import ImageError, Reading, encode_png, read
+from recognizer.model_in_service import model_in_service
+from recognizer.models import ONE_ANSWER_MESSAGE, Prediction, StorageUse, label_validator
 from recognizer.readings import reading_as_dict
-from recognizer.selectors import prediction_list_reviewed_answers
-
-MB = 1024 * 1024
 
 # ``multi`` as a request gives it: one digit, every number, or "auto" (the ink decides, see ml.pipeline.read).
 AUTO: Final = "auto"
 Multi = bool | Literal["auto"]
-
-
-def upload_limit_mb() -> str:
-    """RECOGNIZER_MAX_UPLOAD_BYTES in MB as people read it: "5", "0.5"."""
-    return f"{settings.RECOGNIZER_MAX_UPLOAD_BYTES / MB:g}"
-
-
-def size_mb(size: int) -> str:
-    """A size in bytes as a message shows it: "6.3 MB"."""
-    return f"{size / MB:.1f} MB"
 
 
 class UploadTooLarge(ImageError):
@@ -215,140 +196,11 @@ def predictions_delete(*, readings: QuerySet[Prediction]) -> int:
             for user_id, size in freed.items():
                 _storage_give(user_id=user_id, size=size)
             names = [name for _, _, name, _ in batch if name]
-            transaction.on_commit(partial(_files_delete, names))
+            transaction.on_commit(partial(files_delete, names))
         deleted += len(batch)
 
 
-def _files_delete(names: list[str]) -> None:
+def files_delete(names: list[str]) -> None:
+    """Remove stored pictures by their storage names (after their rows are gone)."""
     for name in names:
         default_storage.delete(name)  # a file already gone is no error
-
-
-# A file younger than this may belong to a save still in progress (gunicorn ends
-# a request after 30 s), so it is never taken for an orphan.
-ORPHAN_AGE = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class StorageCheck:
-    files: int  # stored files seen
-    readings: int
-    files_without_readings: tuple[str, ...]  # storage names, older than ORPHAN_AGE
-    readings_without_files: tuple[int, ...]  # Prediction ids
-    miscounted: tuple[int, ...]  # ids of people whose StorageUse is not the sum of their pictures
-
-    @property
-    def sound(self) -> bool:
-        return not (self.files_without_readings or self.readings_without_files or self.miscounted)
-
-
-def storage_check() -> StorageCheck:
-    """Compare the pictures' files (PICTURES_FOLDER) with the readings' rows, and each person's count.
-
-    The rows are listed before the files: a reading saved meanwhile has its file
-    already, and a file saved meanwhile is too young to be called an orphan.
-    """
-    rows = dict(Prediction.objects.values_list("image", "pk"))
-    files = set(_stored_files(PICTURES_FOLDER))
-    old_enough = timezone.now() - ORPHAN_AGE
-    orphans = sorted(name for name in files - rows.keys() if default_storage.get_modified_time(name) < old_enough)
-    missing = sorted(pk for name, pk in rows.items() if name not in files)
-    counted = dict(StorageUse.objects.values_list("pk", "bytes"))
-    totals = _storage_totals()
-    miscounted = sorted(
-        user_id for user_id in counted.keys() | totals.keys() if counted.get(user_id, 0) != totals.get(user_id, 0)
-    )
-    return StorageCheck(
-        files=len(files),
-        readings=len(rows),
-        files_without_readings=tuple(orphans),
-        readings_without_files=tuple(missing),
-        miscounted=tuple(miscounted),
-    )
-
-
-def storage_repair(*, check: StorageCheck) -> None:
-    """Remove what storage_check found: files without readings, readings without files; then recount.
-
-    A reading whose picture is gone is deleted, not kept and marked: it cannot
-    be shown with its boxes, checked by eye, nor become training data, and a
-    row without its file is exactly what this promises never to leave.
-    """
-    _files_delete(list(check.files_without_readings))
-    predictions_delete(readings=Prediction.objects.filter(pk__in=check.readings_without_files))
-    with transaction.atomic():
-        counted = {use.pk: use for use in StorageUse.objects.select_for_update()}  # saves wait meanwhile
-        for user_id, total in _storage_totals().items():
-            if user_id not in counted:
-                StorageUse.objects.create(user_id=user_id, bytes=total)
-            elif counted.pop(user_id).bytes != total:
-                StorageUse.objects.filter(pk=user_id).update(bytes=total)
-        StorageUse.objects.filter(pk__in=counted.keys()).update(bytes=0)  # people with no reading left
-
-
-def _storage_totals() -> dict[int, int]:
-    """Each person's bytes of stored pictures, from their readings' rows."""
-    return dict(
-        Prediction.objects.order_by()
-        .values("user_id")
-        .annotate(total=Sum("image_bytes"))
-        .values_list("user_id", "total")
-    )
-
-
-def _stored_files(directory: str) -> Iterator[str]:
-    try:
-        directories, files = default_storage.listdir(directory)
-    except FileNotFoundError:  # no picture stored yet
-        return
-    for name in files:
-        yield posixpath.join(directory, name)
-    for sub in directories:
-        yield from _stored_files(posixpath.join(directory, sub))
-
-
-@dataclass(frozen=True)
-class CorrectionsExport:
-    images: int
-    not_digits: int  # of the images, those labelled NOT_A_DIGIT
-    readings: int
-    skipped: tuple[int, ...]  # ids whose digits could not be paired with their label
-
-
-def corrections_export(*, path: Path, keep: Callable[[int], bool] | None = None) -> CorrectionsExport:
-    """Write the reviewed answers as labelled 28x28 images, for ``ml.train --extra``.
-
-    Each stored picture is cut into digits exactly as the model saw it, line
-    by line. A correct label's spaces only separate lines, so its digits are
-    paired with them in order; a reading whose number of pieces of ink differs
-    from its label's digits (a mark left out of the number counts as a piece)
-    is skipped, since its digits cannot be paired with the right labels. A
-    reading answered "not a digit" needs no pairing: every piece the model
-    took for a digit (or the whole picture, read as one digit) is labelled
-    NOT_A_DIGIT, the model's eleventh class. ``keep`` chooses readings by id
-    (the learning loop holds a fixed share back for evaluation).
-    """
-    images, labels, skipped, readings = [], [], [], 0
-    for prediction in prediction_list_reviewed_answers():
-        if keep is not None and not keep(prediction.pk):
-            continue
-        try:
-            with prediction.image.open("rb") as stored:
-                digits = model_inputs(stored.read(), multi=prediction.multi)
-        except (OSError, ImageError):
-            digits = None
-        if digits is not None and prediction.marked_not_a_digit:
-            label = [NOT_A_DIGIT] * len(digits)
-        else:
-            label = [int(c) for c in (prediction.correct_label or "").replace(" ", "")]
-        if digits is None or len(digits) != len(label):
-            skipped.append(prediction.pk)
-            continue
-        images.append(digits)
-        labels.extend(label)
-        readings += 1
-    if images:
-        np.savez_compressed(path, x=np.concatenate(images), y=np.array(labels, np.uint8))
-    return CorrectionsExport(
-        images=len(labels), not_digits=labels.count(NOT_A_DIGIT), readings=readings, skipped=tuple(skipped)
-    )

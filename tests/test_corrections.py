@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ml.data import load_extra
-from recognizer.services import corrections_export, prediction_correct, prediction_create, prediction_review
+from recognizer.corrections import corrections_export
+from recognizer.services import prediction_correct, prediction_create, prediction_review
 from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.test import override_settings
 
 import ml.model
 from ml.model import ARTIFACTS_DIR, CARD_NAME, get_model, loaded_model, read_card
-from recognizer import engine
+from recognizer import model_in_service
 from recognizer.models import Prediction
 from tests.api.conftest import READINGS, upload
 
@@ -54,16 +54,16 @@ def artifacts(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setattr(ml.model, "ARTIFACTS_DIR", folder)
     monkeypatch.setattr(ml.model, "_model", None)
-    monkeypatch.setattr(engine, "_started", False)
-    monkeypatch.setattr(engine, "_failure", None)
-    monkeypatch.setattr(engine, "RETRY_FIRST_SECONDS", 0.05)  # the back-off starts small here, not at 5 s
+    monkeypatch.setattr(model_in_service, "_started", False)
+    monkeypatch.setattr(model_in_service, "_failure", None)
+    monkeypatch.setattr(model_in_service, "RETRY_FIRST_SECONDS", 0.05)  # the back-off starts small here, not at 5 s
     yield folder
     monkeypatch.undo()
     # A retry still pending now finds the committed files and stops.
 
 
 def failed_with(reason: str):
-    return lambda: engine._failure is not None and engine._failure.reason == reason
+    return lambda: model_in_service._failure is not None and model_in_service._failure.reason == reason
 
 
 # --- Liveness --------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_a_failed_load_is_tried_again_without_any_request(anon, artifacts):
     response = anon.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "model": read_card()["version"]}
-    assert engine._failure is None
+    assert model_in_service._failure is None
 
 
 @pytest.mark.parametrize(

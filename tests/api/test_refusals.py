@@ -11,8 +11,8 @@ import pytest
 
 from ml.errors import NotADigit
 from ml.model import get_model
-from recognizer.api.errors import exception_handler
 from recognizer.models import Prediction
+from restapi.errors import exception_handler
 from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
 from tests.pages.pictures import NOT_DIGITS, digits_png, grouped_digits_png, not_a_digit_png
 

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from learning.models import ModelVersion
 from learning.selectors import model_version_committed, model_version_serving
 from ml.model import ARTIFACTS_DIR, read_card
-from recognizer import engine
+from recognizer import model_in_service
 
 FIGURES = {
     "mnist_accuracy": 0.995,
@@ -51,12 +51,12 @@ def committed(db) -> ModelVersion:
 
 
 @pytest.fixture(autouse=True)
-def _engine_follows_afresh():
+def _model_in_service_follows_afresh():
     """Each test starts with the committed model serving in this process, and leaves it so."""
 
     def reset():
-        engine._switched = None
-        engine._next_look = 0.0
+        model_in_service._switched = None
+        model_in_service._next_look = 0.0
 
     reset()
     yield
@@ -67,8 +67,8 @@ def wait_for_service(version: str, timeout: float = 20.0) -> None:
     """Until this process serves ``version`` (the switch loads it in a background thread)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        engine.follow_serving_setting(now=time.monotonic() + 3600)
-        if engine.model_in_service().version == version:
+        model_in_service.follow_serving_setting(now=time.monotonic() + 3600)
+        if model_in_service.model_in_service().version == version:
             return
         time.sleep(0.05)
-    raise AssertionError(f"still serving {engine.model_in_service().version}, not {version}")
+    raise AssertionError(f"still serving {model_in_service.model_in_service().version}, not {version}")

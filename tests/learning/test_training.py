@@ -13,6 +13,7 @@ from learning.selectors import model_version_serving
 from learning.services import GateRefused, model_version_promote
 from learning.training import HELD_BACK_SHARE, held_back, model_version_cancel, model_version_queue
 from recognizer import services
+from recognizer.corrections import corrections_export
 from tests.learning.conftest import wait_for_service
 from tests.ml.test_train import FIXTURE
 from tests.pages.pictures import digits_png
@@ -134,7 +135,7 @@ def test_a_fixed_share_of_answers_is_held_back_and_never_trained_on(owner, setti
     # The rule never moves a reading between the two sides: these ids were held back when it was written.
     assert [pk for pk in range(1, 60) if held_back(pk)] == [2, 3, 8, 16, 17, 23, 26, 30, 41, 47, 56, 57]
     readings = [answered_reading(owner, "4", "9") for _ in range(12)]
-    trained = services.corrections_export(path=tmp_path / "train.npz", keep=lambda pk: not held_back(pk))
-    kept = services.corrections_export(path=tmp_path / "held.npz", keep=held_back)
+    trained = corrections_export(path=tmp_path / "train.npz", keep=lambda pk: not held_back(pk))
+    kept = corrections_export(path=tmp_path / "held.npz", keep=held_back)
     assert trained.readings + kept.readings == 12
     assert kept.readings == sum(held_back(r.pk) for r in readings)

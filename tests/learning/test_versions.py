@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from learning.models import ModelVersion, Serving
 from learning.selectors import model_version_serving
 from learning.services import GateRefused, model_version_promote, model_version_rollback
-from recognizer import engine, services
+from recognizer import model_in_service, services
 from tests.learning.conftest import stored_version, wait_for_service
 from tests.pages.pictures import digits_png
 
@@ -22,7 +22,7 @@ def test_a_fresh_database_serves_the_committed_model(committed, capsys):
     assert model_version_serving() == committed and not Serving.objects.exists()
     call_command("model_versions")
     assert f"* {committed.version}" in capsys.readouterr().out
-    assert engine.model_in_service().version == committed.version
+    assert model_in_service.model_in_service().version == committed.version
 
 
 def test_a_better_version_is_promoted_and_every_reading_then_records_it(committed, owner, capsys):
@@ -97,7 +97,7 @@ def test_a_version_whose_file_does_not_match_its_card_never_serves(committed, se
     spoilt.card = {**spoilt.card, "onnx_sha256": "0" * 64}
     spoilt.save(update_fields=["card"])
     model_version_promote(version=spoilt, by=None)
-    engine.follow_serving_setting(now=10**9)
+    model_in_service.follow_serving_setting(now=10**9)
     for thread in [t for t in __import__("threading").enumerate() if t.name == "model-switch"]:
         thread.join(timeout=20)
-    assert engine.model_in_service().version == committed.version  # the old one keeps serving
+    assert model_in_service.model_in_service().version == committed.version  # the old one keeps serving

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recognizer.services import ORPHAN_AGE, storage_check, storage_repair
+from recognizer.storage import ORPHAN_AGE, storage_check, storage_repair
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from ml import evaluate
+from recognizer.engine_port import model_evaluate
 
 
 class Command(BaseCommand):
@@ -10,4 +10,4 @@ class Command(BaseCommand):
         parser.add_argument("--data", help="folder of MNIST IDX files or an .npz (default: Keras' downloader)")
 
     def handle(self, *args, **options) -> None:
-        evaluate.main(["--data", options["data"]] if options["data"] else [])
+        model_evaluate(["--data", options["data"]] if options["data"] else [])

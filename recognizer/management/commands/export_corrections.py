@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ml.handwriting import NOT_A_DIGIT
-from recognizer.services import corrections_export
+from recognizer.corrections import corrections_export
+from recognizer.engine_port import NOT_A_DIGIT
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The site's handle on the model in service (see ml.model).
 
-Servers start loading it in a background thread as they boot (config.wsgi), so
+Servers start loading it in a background thread as they boot (config.web), so
 /healthz can answer 503 "loading" until it is ready and the first reading does
 not pay for the load; anything that needs the model before then just waits.
 
@@ -24,7 +24,7 @@ import time
 
 from django.db import DatabaseError
 
-from ml.model import DigitModel, ModelUnavailable, get_model, load_model, loaded_model
+from recognizer.engine_port import DigitModel, ModelUnavailable, get_model, load_model, loaded_model
 
 logger = logging.getLogger(__name__)
 

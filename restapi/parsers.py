@@ -2,7 +2,7 @@
 
 JSON bodies: DRF reads them through ``request.body``, which enforces
 DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig, answered 413 by
-recognizer.api.errors). Multipart bodies: Django streams file parts to disk
+restapi.errors). Multipart bodies: Django streams file parts to disk
 with no limit of its own, so the declared length is checked first here.
 """
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from recognizer.api.errors import RequestTooLarge, content_length
+from restapi.errors import RequestTooLarge, content_length
 
 
 def _check_length(parser_context: dict | None) -> None:
