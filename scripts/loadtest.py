@@ -5,7 +5,7 @@
 
 Each client thread keeps one HTTP connection open (re-opened when the server
 closes it, as gunicorn's sync workers do after every response) and posts real
-PNGs as the drawing page sends them (ml.synth.digits_png drawings, exported
+PNGs as the drawing page sends them (benchmarks.pictures.digits_png drawings, exported
 RGBA like a browser canvas) one after another. The run stops after
 --seconds or --requests, whichever comes first, and prints requests per
 second, latency percentiles and the errors by status. Only loopback addresses
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from ml.synth import digits_png
+from benchmarks.pictures import digits_png
 
 PATH = "/api/v1/predictions/"
 TOKEN_PATH = "/api/v1/auth/token/"
@@ -247,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         multi=args.multi,
         warmup=args.warmup,
     )
+    return report(args, results, elapsed)
+
+
+def report(args: argparse.Namespace, results: Results, elapsed: float) -> int:
+    """Print what the run measured; the exit code is 1 when any request failed or none succeeded."""
     latencies = sorted(results.latencies)
     done = len(latencies) + sum(results.errors.values())
     print(

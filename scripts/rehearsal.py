@@ -23,261 +23,37 @@ server; a person over their reading rate is refused on either server. Only
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from ml.synth import digits_png
-from scripts.loadtest import as_canvas_export, multipart, percentile
+from scripts.loadtest import percentile
+from scripts.rehearsal_servers import (
+    AppServer,
+    answers,
+    database_url,
+    free_port,
+    manage,
+    nginx_binary,
+    nginx_config,
+    redis_url,
+    request,
+    wait_until,
+)
+from scripts.rehearsal_traffic import SLOWLORIS, Traffic, health_times, slowloris
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PEOPLE = 4
 CLIENTS = 8
-SLOWLORIS = 20
 READING_RATE = 20  # per minute, for the rate check (the load itself stays far below the person's API rate)
-MAX_REQUESTS = 20_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(
-    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 30
-) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def wait_until(check, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"rehearsal: {what} did not happen within {seconds:.0f} s")
-        time.sleep(0.2)
-
-
-def answers(port: int, path: str = "/readyz") -> bool:
-    try:
-        return request(port, "GET", path, timeout=2)[0] == 200
-    except OSError:
-        return False
-
-
-# --- The services -------------------------------------------------------------------------
-
-
-def database_url() -> tuple[str, Callable[[], object]]:
-    """A throw-away PostgreSQL database, and how to drop it."""
-    if subprocess.run([str(ROOT / "scripts" / "ensure_postgres.sh")]).returncode != 0:
-        raise SystemExit("rehearsal: no PostgreSQL on 127.0.0.1:5432, and Debian's could not be started")
-    name = f"digits_rehearsal_{os.getpid()}"
-    env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
-    subprocess.run(["createdb", name], env=env, check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{name}", lambda: subprocess.run(
-        ["dropdb", "--if-exists", name], env=env, check=False
-    )
-
-
-def redis_url(folder: Path) -> tuple[str, subprocess.Popen | None]:
-    if subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True).returncode == 0:
-        return "redis://127.0.0.1:6379/7", None
-    if not shutil.which("redis-server"):
-        raise SystemExit("rehearsal: no Redis on 127.0.0.1:6379 and no redis-server to start one")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_until(
-        lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0,
-        10,
-        "Redis starting",
-    )
-    return f"redis://127.0.0.1:{port}/0", server
-
-
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light",
-            shell=True,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        return "/usr/sbin/nginx"
-    raise SystemExit("rehearsal: Debian's nginx is not installed (apt-get install nginx-light), and this is not root")
-
-
-class AppServer:
-    def __init__(self, env: dict, folder: Path, name: str):
-        self.env, self.log, self.port = env, folder / f"{name}.log", free_port()
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "config.wsgi",
-                    "--config",
-                    "config/gunicorn.py",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "1",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until(lambda: answers(self.port), 60, f"app server on {self.port} getting ready")
-
-    def kill(self) -> None:
-        assert self.process is not None, "killed after start()"
-        os.killpg(self.process.pid, signal.SIGKILL)  # master and worker: a machine that dies
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-
-def nginx_config(folder: Path, listen: int, servers: list[AppServer]) -> Path:
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstreams = "\n".join(f"        server 127.0.0.1:{s.port} max_fails=1 fail_timeout=3s;" for s in servers)
-    text = (
-        text.replace("@USER@", "user root;" if os.geteuid() == 0 else "")
-        .replace("@RUN@", str(folder))
-        .replace("@LISTEN@", f"127.0.0.1:{listen}")
-        .replace("@UPSTREAMS@", upstreams)
-    )
-    path = folder / "nginx.conf"
-    path.write_text(text)
-    return path
-
-
-# --- Traffic -------------------------------------------------------------------------------
-
-
-class Traffic:
-    def __init__(self, port: int, tokens: list[str], deadline: float):
-        self.port, self.tokens, self.deadline = port, tokens, deadline
-        self.lock = threading.Lock()
-        self.latencies: list[float] = []
-        self.errors: Counter = Counter()
-        self.created: list[int] = []  # ids of the 201s
-        self.sent = 0
-        pictures = [digits_png(d) for d in "0123456789"]
-        self.bodies = [multipart(as_canvas_export(p), multi=False) for p in pictures]
-
-    def client(self, n: int) -> None:
-        headers = {"Authorization": f"Token {self.tokens[n % len(self.tokens)]}", "Accept": "application/json"}
-        i = 0
-        while time.monotonic() < self.deadline:
-            with self.lock:
-                if self.sent >= MAX_REQUESTS:
-                    return
-                self.sent += 1
-            body, content_type = self.bodies[(n + i) % len(self.bodies)]
-            i += 1
-            started = time.perf_counter()
-            try:
-                status, data = request(
-                    self.port, "POST", "/api/v1/predictions/", body, {**headers, "Content-Type": content_type}
-                )
-            except OSError as exc:
-                with self.lock:
-                    self.errors[type(exc).__name__] += 1
-                continue
-            with self.lock:
-                if status == 201:
-                    self.latencies.append(time.perf_counter() - started)
-                    self.created.append(json.loads(data)["id"])
-                else:
-                    self.errors[status] += 1
-
-
-def slowloris(port: int, deadline: float, sockets: list) -> None:
-    """Connections that send half a request and then a header line now and then, never finishing."""
-    for _ in range(SLOWLORIS):
-        s = socket.create_connection(("127.0.0.1", port), timeout=5)
-        s.sendall(b"POST /api/v1/predictions/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n")
-        sockets.append(s)
-    while time.monotonic() < deadline:
-        for s in list(sockets):
-            try:
-                s.sendall(b"X-Slow: 1\r\n")
-            except OSError:
-                sockets.remove(s)  # nginx dropped it (client_header_timeout): open another
-                try:
-                    fresh = socket.create_connection(("127.0.0.1", port), timeout=5)
-                    fresh.sendall(b"POST /api/v1/predictions/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-                    sockets.append(fresh)
-                except OSError:
-                    pass
-        time.sleep(2)
-
-
-def health_times(port: int, deadline: float, out: list) -> None:
-    while time.monotonic() < deadline:
-        started = time.perf_counter()
-        try:
-            status = request(port, "GET", "/healthz", timeout=10)[0]
-        except OSError:
-            status = 0
-        out.append((status, time.perf_counter() - started))
-        time.sleep(0.5)
-
-
-# --- The run ---------------------------------------------------------------------------------
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"rehearsal: manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
 
 
 def marked(output: str, mark: str) -> list[str]:
@@ -300,11 +76,53 @@ print("ROWS", json.dumps([[p.pk, p.image.name] for p in Prediction.objects.all()
 """
 
 
+@dataclass
+class Load:
+    """What happened while the load ran: the clients' answers, /healthz's, and the crash's times."""
+
+    traffic: Traffic
+    health: list[tuple[int, float]]
+    killed_at: float
+    restarted_at: float
+    slowloris_still_open: int
+
+
 def rehearse(seconds: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="digits-rehearsal-"))
     db, drop_db = database_url()
     redis, redis_server = redis_url(folder)
-    env = {
+    env = site_env(folder, db, redis)
+    servers: list[AppServer] = []
+    nginx = None
+    try:
+        tokens = prepare_site(env, redis)
+        servers = [AppServer(env, folder, "app1"), AppServer(env, folder, "app2")]
+        for server in servers:
+            server.start()
+        listen = free_port()
+        nginx = start_nginx(folder, listen, servers)
+        load = load_with_a_crash(listen, tokens[:PEOPLE], servers[0], seconds)
+        body, content_type = load.traffic.bodies[7]
+        statuses = over_the_reading_rate(servers, tokens[PEOPLE], body, content_type)
+        rows = dict(json.loads(marked(manage(env, "shell", "-c", STORED), "ROWS")[0]))
+        media = folder / "media"
+        files = {str(p.relative_to(media)) for p in media.rglob("*.png")} if media.exists() else set()
+        return summary(seconds, load, rate_check(statuses, servers), consistency(load.traffic.created, rows, files))
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        for server in servers:
+            server.stop()
+        if redis_server is not None:
+            redis_server.terminate()
+        drop_db()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def site_env(folder: Path, db: str, redis: str) -> dict[str, str]:
+    """Production settings, with the site's files in ``folder`` and the one trusted proxy, nginx."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
@@ -318,132 +136,137 @@ def rehearse(seconds: float) -> dict:
         "API_THROTTLE_USER": "100000/minute",
         "API_THROTTLE_READING": f"{READING_RATE}/minute",
     }
-    servers: list[AppServer] = []
-    nginx = None
-    try:
-        subprocess.run(["redis-cli", "-u", redis, "flushdb"], capture_output=True)
-        manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        tokens = marked(manage(env, "shell", "-c", PEOPLE_AND_TOKENS.format(n=PEOPLE + 1)), "TOKEN")
-        servers = [AppServer(env, folder, "app1"), AppServer(env, folder, "app2")]
-        for server in servers:
-            server.start()
-        listen = free_port()
-        nginx = subprocess.Popen(
-            [nginx_binary(), "-c", str(nginx_config(folder, listen, servers)), "-g", "daemon off;"],
-            stderr=subprocess.STDOUT,
-            stdout=(folder / "nginx.out").open("w"),
-        )
-        wait_until(lambda: answers(listen, "/healthz"), 20, "nginx answering")
 
-        started = time.monotonic()
-        deadline = started + seconds
-        traffic = Traffic(listen, tokens[:PEOPLE], deadline)
-        health: list = []
-        held: list = []
-        threads = [threading.Thread(target=traffic.client, args=(n,)) for n in range(CLIENTS)]
-        threads += [
-            threading.Thread(target=slowloris, args=(listen, deadline, held)),
-            threading.Thread(target=health_times, args=(listen, deadline, health)),
-        ]
-        for t in threads:
-            t.start()
-        time.sleep(seconds / 3)
-        victim = servers[0]
-        killed_at = round(time.monotonic() - started, 1)
-        victim.kill()
-        time.sleep(seconds / 3)
-        victim.start()
-        restarted_at = round(time.monotonic() - started, 1)
-        for t in threads:
-            t.join()
-        slow_open = len(held)
-        for s in held:
-            s.close()
 
-        # A person over their reading rate, asked on either server (through nginx's header).
-        reader = {"Authorization": f"Token {tokens[PEOPLE]}", "X-Forwarded-For": "10.0.0.9"}
-        body, content_type = traffic.bodies[7]
-        statuses = [
-            request(servers[i % 2].port, "POST", "/api/v1/readings/", body, {**reader, "Content-Type": content_type})[0]
-            for i in range(READING_RATE + 4)
-        ]
+def prepare_site(env: dict[str, str], redis: str) -> list[str]:
+    """An empty count store, the database and static files in place, and the tokens of the people."""
+    subprocess.run(["redis-cli", "-u", redis, "flushdb"], capture_output=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    return marked(manage(env, "shell", "-c", PEOPLE_AND_TOKENS.format(n=PEOPLE + 1)), "TOKEN")
 
-        stored = json.loads(marked(manage(env, "shell", "-c", STORED), "ROWS")[0])
-        rows = dict(stored)
-        media = folder / "media"
-        files = {str(p.relative_to(media)) for p in media.rglob("*.png")} if media.exists() else set()
-        created = traffic.created
-        latencies = sorted(traffic.latencies)
-        duplicated = len(created) - len(set(created))
-        answered_without_row = [pk for pk in created if pk not in rows]
-        rows_without_answer = [pk for pk in rows if pk not in set(created)]
-        rows_without_file = [pk for pk, name in rows.items() if name not in files]
-        files_without_row = sorted(files - set(rows.values()))
-        # The requests in flight on the killed server fail (nginx never sends a POST twice): each client
-        # has at most one request in flight, and a failure is a 502 from nginx or a dropped connection.
-        failures = sum(traffic.errors.values())
-        allowed = all(k == 502 or not isinstance(k, int) for k in traffic.errors)
-        worst_health = max((t for _, t in health), default=None)
-        rate_check = {
-            "limit_per_minute": READING_RATE,
-            "allowed": statuses.count(200),
-            "refused_429": statuses.count(429),
-            "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses) if s == 429}
-            == {s.port for s in servers},
-        }
-        summary = {
-            "seconds": seconds,
-            "clients": CLIENTS,
-            "people": PEOPLE,
-            "slowloris_connections": SLOWLORIS,
-            "slowloris_still_open_at_the_end": slow_open,
-            "killed_app_server_at_s": killed_at,
-            "restarted_at_s": restarted_at,
-            "requests": len(created) + sum(traffic.errors.values()),
-            "created_201": len(created),
-            "errors": {str(k): v for k, v in sorted(traffic.errors.items(), key=str)},
-            "failures_allowed": f"at most {CLIENTS}, the requests in flight on the killed server (502 or dropped)",
-            "requests_per_s": round(len(created) / seconds, 1),
-            "p50_ms": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
-            "p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
-            "healthz_through_nginx_worst_ms": round(worst_health * 1000, 1) if worst_health else None,
-            "healthz_not_200": sum(1 for status, _ in health if status != 200),
-            "rows": len(rows),
-            "files": len(files),
-            "duplicated_201": duplicated,
-            "201_without_row": len(answered_without_row),
-            "rows_without_201": len(rows_without_answer),
-            "rows_without_file": len(rows_without_file),
-            "files_without_row": len(files_without_row),
-            "reading_rate_check": rate_check,
-        }
-        summary["passed"] = bool(
-            created
-            and duplicated == 0
-            and not answered_without_row
-            and not rows_without_file
-            and failures <= CLIENTS
-            and allowed
-            and len(rows_without_answer) <= failures
-            and len(files_without_row) <= failures
-            and worst_health is not None
-            and worst_health < 1.0
-            and summary["healthz_not_200"] == 0
-            and rate_check["allowed"] == READING_RATE
-            and rate_check["refused_on_both_servers"]
-        )
-        return summary
-    finally:
-        if nginx is not None:
-            nginx.terminate()
-            nginx.wait(timeout=10)
-        for server in servers:
-            server.stop()
-        if redis_server is not None:
-            redis_server.terminate()
-        drop_db()
-        shutil.rmtree(folder, ignore_errors=True)
+
+def start_nginx(folder: Path, listen: int, servers: list[AppServer]) -> subprocess.Popen:
+    nginx = subprocess.Popen(
+        [nginx_binary(), "-c", str(nginx_config(folder, listen, servers)), "-g", "daemon off;"],
+        stderr=subprocess.STDOUT,
+        stdout=(folder / "nginx.out").open("w"),
+    )
+    wait_until(lambda: answers(listen, "/healthz"), 20, "nginx answering")
+    return nginx
+
+
+def load_with_a_crash(listen: int, tokens: list[str], victim: AppServer, seconds: float) -> Load:
+    """The load for ``seconds``; ``victim`` killed a third of the way in and started again a third later."""
+    started = time.monotonic()
+    deadline = started + seconds
+    traffic = Traffic(listen, tokens, deadline)
+    health: list = []
+    held: list = []
+    threads = [threading.Thread(target=traffic.client, args=(n,)) for n in range(CLIENTS)]
+    threads += [
+        threading.Thread(target=slowloris, args=(listen, deadline, held)),
+        threading.Thread(target=health_times, args=(listen, deadline, health)),
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(seconds / 3)
+    killed_at = round(time.monotonic() - started, 1)
+    victim.kill()
+    time.sleep(seconds / 3)
+    victim.start()
+    restarted_at = round(time.monotonic() - started, 1)
+    for t in threads:
+        t.join()
+    slow_open = len(held)
+    for s in held:
+        s.close()
+    return Load(traffic, health, killed_at, restarted_at, slow_open)
+
+
+def over_the_reading_rate(servers: list[AppServer], token: str, body: bytes, content_type: str) -> list[int]:
+    """A person over their reading rate, asked on either server (through nginx's header): the statuses."""
+    reader = {"Authorization": f"Token {token}", "X-Forwarded-For": "10.0.0.9"}
+    return [
+        request(servers[i % 2].port, "POST", "/api/v1/readings/", body, {**reader, "Content-Type": content_type})[0]
+        for i in range(READING_RATE + 4)
+    ]
+
+
+def rate_check(statuses: list[int], servers: list[AppServer]) -> dict:
+    return {
+        "limit_per_minute": READING_RATE,
+        "allowed": statuses.count(200),
+        "refused_429": statuses.count(429),
+        "refused_on_both_servers": {servers[i % 2].port for i, s in enumerate(statuses) if s == 429}
+        == {s.port for s in servers},
+    }
+
+
+def consistency(created: list[int], rows: dict[int, str], files: set[str]) -> dict:
+    """The 201s, the rows and the files matched against each other."""
+    return {
+        "rows": len(rows),
+        "files": len(files),
+        "duplicated_201": len(created) - len(set(created)),
+        "201_without_row": len([pk for pk in created if pk not in rows]),
+        "rows_without_201": len([pk for pk in rows if pk not in set(created)]),
+        "rows_without_file": len([pk for pk, name in rows.items() if name not in files]),
+        "files_without_row": len(files - set(rows.values())),
+    }
+
+
+def summary(seconds: float, load: Load, rate: dict, counts: dict) -> dict:
+    traffic = load.traffic
+    created, errors = traffic.created, traffic.errors
+    latencies = sorted(traffic.latencies)
+    worst_health = max((t for _, t in load.health), default=None)
+    result = {
+        "seconds": seconds,
+        "clients": CLIENTS,
+        "people": PEOPLE,
+        "slowloris_connections": SLOWLORIS,
+        "slowloris_still_open_at_the_end": load.slowloris_still_open,
+        "killed_app_server_at_s": load.killed_at,
+        "restarted_at_s": load.restarted_at,
+        "requests": len(created) + sum(errors.values()),
+        "created_201": len(created),
+        "errors": {str(k): v for k, v in sorted(errors.items(), key=str)},
+        "failures_allowed": f"at most {CLIENTS}, the requests in flight on the killed server (502 or dropped)",
+        "requests_per_s": round(len(created) / seconds, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
+        "healthz_through_nginx_worst_ms": round(worst_health * 1000, 1) if worst_health else None,
+        "healthz_not_200": sum(1 for status, _ in load.health if status != 200),
+        **counts,
+        "reading_rate_check": rate,
+    }
+    result["passed"] = passed(result, errors, worst_health)
+    return result
+
+
+def passed(summary: dict, errors: Counter, worst_health: float | None) -> bool:
+    """Every 201 has one row and one file; nothing else failed but the requests in flight on the killed
+    server (nginx never sends a POST twice: each client has at most one in flight, and it fails as a 502
+    or a dropped connection), and at most that many rows or files lack an answer; /healthz stayed fast;
+    the reading rate held on both servers."""
+    failures = sum(errors.values())
+    rate = summary["reading_rate_check"]
+    return bool(
+        summary["created_201"]
+        and summary["duplicated_201"] == 0
+        and summary["201_without_row"] == 0
+        and summary["rows_without_file"] == 0
+        and failures <= CLIENTS
+        and all(k == 502 or not isinstance(k, int) for k in errors)
+        and summary["rows_without_201"] <= failures
+        and summary["files_without_row"] <= failures
+        and worst_health is not None
+        and worst_health < 1.0
+        and summary["healthz_not_200"] == 0
+        and rate["allowed"] == READING_RATE
+        and rate["refused_on_both_servers"]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Fixtures of the API tests: real canvas PNGs, clients with a token, a fresh cache."""
+"""Fixtures of the API tests: real canvas PNGs, clients with a token, a stored prediction, a fresh
+cache, and the throttle rates a test sets."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from recognizer.models import Prediction
 from tests.pages.pictures import blank_png, digits_png
 
 PREDICTIONS = "/api/v1/predictions/"
@@ -20,7 +22,7 @@ READINGS = "/api/v1/readings/"
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """PBKDF2's million rounds cost seconds per person made on a busy 2-core machine; these tests
-    are about the API, not about hashing (tests/test_accounts.py keeps the real hasher)."""
+    are about the API, not about hashing (tests/accounts/ keeps the real hasher)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -59,6 +61,14 @@ def stored_files(root: Path) -> list[Path]:
     return sorted(p for p in Path(root).rglob("*") if p.is_file()) if Path(root).exists() else []
 
 
+def detail_url(pk: int) -> str:
+    return f"{PREDICTIONS}{pk}/"
+
+
+def post_file(client, data: bytes, **fields):
+    return client.post(PREDICTIONS, {"image": upload(data), **fields}, format="multipart")
+
+
 @pytest.fixture
 def owner_token(owner) -> Token:
     return Token.objects.create(user=owner)
@@ -87,6 +97,36 @@ def member_api(member_token) -> APIClient:
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(
+        *,
+        user: str = "1000/minute",
+        anon: str = "1000/minute",
+        reading: str = "1000/minute",
+        reading_address: str = "1000/minute",
+    ) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {
+                "user": user,
+                "anon": anon,
+                "reading": reading,
+                "reading_address": reading_address,
+            },
+        }
+
+    return set_rates
+
+
+@pytest.fixture
+def stored(api, png):
+    """A prediction of the owner's made through the API, with its picture on disk."""
+    response = post_file(api, png["7"])
+    assert response.status_code == 201
+    return Prediction.objects.get(pk=response.json()["id"])
 
 
 # The JSON shape of a reading, and of a stored one (a reading with its id, answer, picture and time).

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from recognizer import services
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
-from tests.e2e.test_drawing import draw, glyph_strokes, wait_for_reading
+from tests.e2e.drawing import draw, glyph_strokes, wait_for_reading
 from tests.pages.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
