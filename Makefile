@@ -79,7 +79,7 @@ evaluate: install
 	$(PY) manage.py evaluate_model --data ../shared/datasets/mnist
 
 bench: install
-	$(PY) -m ml.bench --data ../shared/datasets/mnist
+	$(PY) -m benchmarks.bench --data ../shared/datasets/mnist
 
 # The API under load, against `make serve` running in another shell: make loadtest TOKEN=<key>
 CONCURRENCY ?= 8

@@ -6,7 +6,7 @@ number fitted on held-out data; it changes no answer, only how sure each one
 is. The "uncertain" and "not a digit" thresholds are then chosen on the same
 held-out data for stated goals, not by hand. All of it is fitted on writers the
 model never trained on (``ml.handwriting``'s calibration split), and measured
-by ``ml.bench`` on others again.
+by ``make bench`` on others again.
 """
 
 from __future__ import annotations
@@ -149,9 +149,10 @@ def recalibrate(artifacts: Path, root: Path, cache: Path | None) -> dict:
     For a model whose calibration rules changed after it was trained: the
     weights and files stay as they are, and so does everything else the card says.
     """
+    from ml.card import calibration_card
     from ml.handwriting import load
     from ml.model import CARD_NAME, load_model
-    from ml.train import CALIBRATION_SETTINGS, calibration_card
+    from ml.train import CALIBRATION_SETTINGS
 
     model = load_model(artifacts)
     images = load(root, "calibration", cache=cache, **CALIBRATION_SETTINGS)

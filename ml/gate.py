@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from ml import measure
-from ml.bench import timings
 from ml.data import Extra, Mnist
 from ml.model import DigitModel
 from ml.pipeline import read
-from ml.synth import digits_png
+from ml.timing import CANVAS_PICTURE, timings
 
 CANVAS_CALLS = 60
 
@@ -66,9 +65,9 @@ import json, sys
 from pathlib import Path
 from ml.model import load_model
 from ml.pipeline import read
-from ml.synth import digits_png
+from ml.timing import CANVAS_PICTURE
 model = load_model(Path(sys.argv[1]))
-read(digits_png("7"), multi=False, model=model)
+read(CANVAS_PICTURE.read_bytes(), multi=False, model=model)
 rss = next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:"))
 print(json.dumps(rss / 1024))
 """
@@ -89,6 +88,6 @@ def resident_mb(artifacts_dir: Path) -> float:
 
 
 def _canvas_p50_ms(model: DigitModel) -> float:
-    picture = digits_png("7")
+    picture = CANVAS_PICTURE.read_bytes()
     p50, _ = timings(lambda: read(picture, multi=False, model=model), calls=CANVAS_CALLS)
     return p50

@@ -3,20 +3,19 @@
 MNIST is one population of writers scanned one way; the site sees canvas
 drawings and phone photos by everyone else, and letters, shapes and scribbles
 too. This module turns the sets in ``shared/datasets`` into 28x28 training and
-measuring images the way the site itself would see them:
+measuring images the way the site itself would see them (``ml.render``):
 
 - pen trajectories (UJI, the iPad writer) are drawn as the page's canvas draws
-  them: round caps, the page's brush widths, any size and place, both
-  polarities, then put through the pipeline's own ink extraction and MNIST form;
+  them, in both polarities, then put through the pipeline's own ink extraction
+  and MNIST form;
 - scans (USPS, Semeion) are enlarged and put through the same steps;
-- non-digits come from the iPad writer's real symbols, from OpenCV's Hershey
-  stroke fonts (script faces included) and from drawn shapes, scribbles, dots,
-  lines and noise, all given class ``NOT_A_DIGIT``. Anything a person would call
-  a digit (O, o, l, I, S, Z, B, g, q and the like) is kept out.
+- non-digits come from the iPad writer's real symbols and from
+  ``ml.non_digits`` (stroke fonts, shapes, scribbles, noise), all given class
+  ``NOT_A_DIGIT``.
 
 Writers, not samples, are split: each set's writers go to ``train``,
 ``calibration`` (fitting the temperature and choosing thresholds) or ``test``
-(the figures ``ml.bench`` reports) by a fixed rule, so no writer is measured on
+(the figures ``make bench`` reports) by a fixed rule, so no writer is measured on
 whom the model was trained. Held-out fonts and shape seeds play the same part
 for the synthetic non-digits.
 """
@@ -25,24 +24,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
-from ml import segment
-from ml.errors import NoDigitFound
-from ml.preprocess import extract_ink, to_mnist
+from ml.non_digits import synthetic_non_digits
+from ml.render import Strokes, draw_strokes, model_form, scan_picture
 
 NOT_A_DIGIT = 10
 SPLITS = ("train", "calibration", "test")
-CANVAS = 280  # the drawing page's canvas side
-BRUSH = (6, 48)  # the page's brush range, px
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
-
-Strokes = list[np.ndarray]  # each (n, 2) float x, y (y down)
 
 
 @dataclass(frozen=True)
@@ -145,220 +138,6 @@ def semeion(root: Path, split: str) -> list[Item]:
     return items
 
 
-# --- Non-digits from fonts and shapes --------------------------------------------------------
-
-# Letters and symbols that are no digit; left out: what a person would read as one.
-NOT_DIGITS = "ACDEFGHJKLMNPQRTUVWXYacdefhjkmnprtuvwxy#+*&%@$?!=<>~^()[]{}\\/-_:;,.'\""
-FONTS = {  # OpenCV's Hershey stroke fonts, held out by face
-    "train": (
-        cv2.FONT_HERSHEY_SIMPLEX,
-        cv2.FONT_HERSHEY_DUPLEX,
-        cv2.FONT_HERSHEY_COMPLEX,
-        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
-        cv2.FONT_HERSHEY_SIMPLEX | cv2.FONT_ITALIC,
-    ),
-    "calibration": (cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_DUPLEX | cv2.FONT_ITALIC),
-    "test": (cv2.FONT_HERSHEY_PLAIN, cv2.FONT_HERSHEY_SCRIPT_COMPLEX, cv2.FONT_HERSHEY_COMPLEX | cv2.FONT_ITALIC),
-}
-SHAPE_SEEDS = {"train": 11, "calibration": 12, "test": 13}
-
-
-def _font_picture(char: str, font: int, rng: np.random.Generator) -> np.ndarray:
-    """A character as ink on a canvas: stroke width, size and place at random, then warped."""
-    canvas = np.zeros((CANVAS, CANVAS), np.uint8)
-    scale = rng.uniform(4.0, 8.0) if font != cv2.FONT_HERSHEY_PLAIN else rng.uniform(8, 14)
-    thickness = int(rng.integers(BRUSH[0], 30))
-    (w, h), base = cv2.getTextSize(char, font, scale, thickness)
-    if w >= CANVAS - 10 or h + base >= CANVAS - 10:
-        factor = 0.8 * (CANVAS - 10) / max(w, h + base)
-        scale, thickness = scale * factor, max(4, int(thickness * factor))
-        (w, h), base = cv2.getTextSize(char, font, scale, thickness)
-    x = int(rng.integers(0, max(1, CANVAS - w)))
-    y = int(rng.integers(h, max(h + 1, CANVAS - base)))
-    cv2.putText(canvas, char, (x, y), font, scale, 255, thickness, cv2.LINE_AA)
-    return _warp(canvas, rng, strength=1.0)
-
-
-def _warp(canvas: np.ndarray, rng: np.random.Generator, strength: float) -> np.ndarray:
-    """A strong affine distortion plus a smooth elastic one: handwriting is never a font."""
-    centre = (CANVAS / 2, CANVAS / 2)
-    matrix = cv2.getRotationMatrix2D(centre, rng.uniform(-25, 25) * strength, rng.uniform(0.8, 1.1))
-    matrix[0, 1] += rng.uniform(-0.4, 0.4) * strength
-    canvas = cv2.warpAffine(canvas, matrix, (CANVAS, CANVAS))
-    field = [
-        cv2.GaussianBlur(rng.uniform(-1, 1, (CANVAS, CANVAS)).astype(np.float32), (0, 0), 25) * 400 * strength
-        for _ in range(2)
-    ]
-    grid_x, grid_y = np.meshgrid(np.arange(CANVAS, dtype=np.float32), np.arange(CANVAS, dtype=np.float32))
-    return cv2.remap(canvas, grid_x + field[0], grid_y + field[1], cv2.INTER_LINEAR)
-
-
-def _polyline(points: np.ndarray) -> Strokes:
-    return [np.asarray(points, np.float32)]
-
-
-def _shape(rng: np.random.Generator) -> Strokes:
-    """One drawn non-digit: a shape, a scribble, dots, a line, a partial stroke."""
-    kind = rng.choice(
-        [
-            "star",
-            "heart",
-            "triangle",
-            "square",
-            "smiley",
-            "scribble",
-            "zigzag",
-            "spiral",
-            "dot",
-            "dots",
-            "dash",
-            "slash",
-            "cross",
-            "hash",
-            "arrow",
-            "check",
-            "wave",
-            "arc",
-        ]
-    )
-    t = np.linspace(0, 2 * np.pi, 60)
-    if kind == "star":
-        k = rng.choice([5, 6])
-        angles = np.arange(2 * k + 1) * np.pi / k - np.pi / 2
-        radii = np.where(np.arange(2 * k + 1) % 2 == 0, 1.0, rng.uniform(0.35, 0.5))
-        return _polyline(np.c_[radii * np.cos(angles), radii * np.sin(angles)])
-    if kind == "heart":
-        return _polyline(
-            np.c_[16 * np.sin(t) ** 3, -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))]
-        )
-    if kind in ("triangle", "square"):
-        n = 3 if kind == "triangle" else 4
-        angles = np.arange(n + 1) * 2 * np.pi / n + rng.uniform(0, np.pi)
-        return _polyline(np.c_[np.cos(angles), np.sin(angles)])
-    if kind == "smiley":
-        mouth = np.linspace(0.2 * np.pi, 0.8 * np.pi, 20)
-        return [
-            np.c_[np.cos(t), np.sin(t)],
-            np.array([[-0.35, -0.3]]),
-            np.array([[0.35, -0.3]]),
-            np.c_[0.55 * np.cos(mouth), 0.55 * np.sin(mouth)],
-        ]
-    if kind == "scribble":
-        steps = rng.normal(0, 1, (int(rng.integers(30, 90)), 2)).cumsum(axis=0)
-        return _polyline(cv2.GaussianBlur(steps.astype(np.float32), (1, 5), 0))
-    if kind == "zigzag":
-        n = int(rng.integers(4, 9))
-        return _polyline(np.c_[np.arange(n), np.where(np.arange(n) % 2, 1.0, 0.0) * rng.uniform(0.5, 2)])
-    if kind == "spiral":
-        s = np.linspace(0, rng.uniform(3, 6) * np.pi, 120)
-        return _polyline(np.c_[s * np.cos(s), s * np.sin(s)])
-    if kind == "dot":
-        return [np.array([[0.0, 0.0]])]
-    if kind == "dots":
-        return [np.array([p]) for p in rng.uniform(-1, 1, (int(rng.integers(2, 6)), 2))]
-    if kind == "dash":
-        return _polyline(np.array([[0, 0], [1, rng.uniform(-0.15, 0.15)]]))
-    if kind == "slash":  # steeper than a slanted 1 would be
-        angle = rng.uniform(35, 70) * rng.choice([-1, 1])
-        return _polyline(np.array([[0, 0], [np.sin(np.radians(angle)), -np.cos(np.radians(angle))]]))
-    if kind == "cross":
-        return [np.array([[-1, 0], [1, 0]], np.float32), np.array([[0, -1], [0, 1]], np.float32)]
-    if kind == "hash":
-        return [
-            np.array(s, np.float32)
-            for s in ([[-1, -0.4], [1, -0.4]], [[-1, 0.4], [1, 0.4]], [[-0.4, -1], [-0.4, 1]], [[0.4, -1], [0.4, 1]])
-        ]
-    if kind == "arrow":
-        return [np.array([[-1, 0], [1, 0]], np.float32), np.array([[0.5, -0.5], [1, 0], [0.5, 0.5]], np.float32)]
-    if kind == "check":
-        return _polyline(np.array([[-1, 0], [-0.4, 0.7], [1, -1]]))
-    if kind == "wave":
-        s = np.linspace(0, rng.uniform(2, 5) * np.pi, 80)
-        return _polyline(np.c_[s, np.sin(s) * rng.uniform(0.5, 2)])
-    start = rng.uniform(0, 2 * np.pi)  # arc: part of a circle, never most of one
-    s = np.linspace(start, start + rng.uniform(0.4, 1.1) * np.pi, 30)
-    return _polyline(np.c_[np.cos(s), np.sin(s)])
-
-
-def _noise(rng: np.random.Generator) -> np.ndarray:
-    """Random blotches: what a wiped screen or a dirty lens leaves."""
-    field = cv2.GaussianBlur(rng.uniform(0, 1, (CANVAS, CANVAS)).astype(np.float32), (0, 0), rng.uniform(3, 12))
-    field = (field - field.min()) / max(float(np.ptp(field)), 1e-6)
-    return np.where(field > rng.uniform(0.6, 0.8), 255, 0).astype(np.uint8)
-
-
-def synthetic_non_digits(split: str, count: int) -> Iterator[tuple[np.ndarray, str]]:
-    """Canvas pictures (ink bright) of letters, symbols and shapes, and the source each is measured under."""
-    rng = np.random.default_rng(SHAPE_SEEDS[split])
-    fonts = FONTS[split]
-    for i in range(count):
-        kind = i % 10
-        if kind < 5:
-            yield (
-                _font_picture(
-                    NOT_DIGITS[int(rng.integers(len(NOT_DIGITS)))], fonts[int(rng.integers(len(fonts)))], rng
-                ),
-                "letters and symbols",
-            )
-        elif kind < 9:
-            yield _warp(draw_strokes(_shape(rng), rng), rng, strength=0.4), "shapes and scribbles"
-        else:
-            yield _noise(rng), "shapes and scribbles"
-
-
-# --- Drawing and the model's form -------------------------------------------------------------
-
-
-def draw_strokes(strokes: Strokes, rng: np.random.Generator, side: int = CANVAS) -> np.ndarray:
-    """Pen strokes drawn as the page's canvas draws them, ink bright on black.
-
-    The drawing is fitted into a box of random size (a third to nine tenths of
-    the canvas) at a random place, with a brush from the page's range.
-    """
-    points = np.concatenate(strokes)
-    low, high = points.min(axis=0), points.max(axis=0)
-    extent = max(float((high - low).max()), 1e-6)
-    box = rng.uniform(0.33, 0.9) * side
-    scale = box / extent
-    size = (high - low) * scale
-    offset = rng.uniform(0, 1, 2) * np.maximum(side - size - 8, 0) + 4
-    brush = int(np.clip(rng.triangular(BRUSH[0], 18, BRUSH[1]) * box / (0.66 * side), 3, BRUSH[1]))
-    canvas = np.zeros((side, side), np.uint8)
-    for stroke in strokes:
-        xy = np.round((stroke - low) * scale + offset).astype(np.int32)
-        if len(xy) == 1:
-            cv2.circle(canvas, tuple(int(v) for v in xy[0]), max(1, brush // 2), 255, -1, cv2.LINE_AA)
-        else:
-            cv2.polylines(canvas, [xy.reshape(-1, 1, 2)], False, 255, brush, cv2.LINE_AA)
-    return canvas
-
-
-def scan_picture(scan: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A small scan (ink 1) enlarged onto a canvas with a margin, as a photo of it would arrive."""
-    side = int(rng.integers(96, 200))
-    big = cv2.resize(scan.astype(np.float32), (side, side), interpolation=cv2.INTER_CUBIC)
-    canvas = np.zeros((side + 80, side + 80), np.float32)
-    canvas[40 : 40 + side, 40 : 40 + side] = np.clip(big, 0, 1)
-    return np.round(canvas * 255).astype(np.uint8)
-
-
-def model_form(ink_bright: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
-    """A picture (ink bright) through the pipeline's own steps to the model's 28x28 uint8, either polarity.
-
-    None when the pipeline finds no ink there (a stroke drawn off the canvas).
-    """
-    return whole_form(ink_bright if rng.uniform() < 0.5 else 255 - ink_bright)
-
-
-def whole_form(grey: np.ndarray) -> np.ndarray | None:
-    """A grey picture's ink, all of it one digit, in the model's 28x28 uint8 form; None for no ink."""
-    try:
-        ink = extract_ink(grey)
-    except NoDigitFound:
-        return None
-    return np.round(to_mnist(segment.whole(ink).mask) * 255).astype(np.uint8)
-
-
 def picture(item: Item, rng: np.random.Generator) -> np.ndarray:
     if item.strokes is not None:
         return draw_strokes(item.strokes, rng)
@@ -378,6 +157,15 @@ class Images:
     def where(self, source: str) -> Images:
         keep = self.source == source
         return Images(self.x[keep], self.y[keep], self.source[keep])
+
+
+@dataclass(frozen=True)
+class Handwriting:
+    """The sets beyond MNIST: one split to train on, another to calibrate on."""
+
+    train: Images
+    calibration: Images
+    settings: dict  # how they were rendered, for the card
 
 
 def build(
@@ -402,11 +190,16 @@ def build(
     return Images(np.stack(x), np.array(y, np.uint8), np.array(source))
 
 
+# The modules whose code makes the images: a change to any of them is a new cache entry.
+IMAGES_MADE_BY = ("handwriting.py", "render.py", "non_digits.py")
+
+
 def load(root: Path, split: str, cache: Path | None = None, **kwargs) -> Images:
     """build(), kept in ``cache`` (an .npz per split and settings): rendering takes a minute or two."""
     if cache is None:
         return build(root, split, **kwargs)
-    key = hashlib.sha256(json.dumps([split, kwargs, Path(__file__).read_text()], sort_keys=True).encode())
+    code = [Path(__file__).with_name(name).read_text() for name in IMAGES_MADE_BY]
+    key = hashlib.sha256(json.dumps([split, kwargs, code], sort_keys=True).encode())
     path = cache / f"handwriting-{split}-{key.hexdigest()[:12]}.npz"
     if path.exists():
         with np.load(path) as npz:

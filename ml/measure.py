@@ -21,6 +21,7 @@ from ml import handwriting as hw
 from ml.calibrate import expected_calibration_error, reliability
 from ml.errors import ImageError
 from ml.model import DigitModel
+from ml.non_digits import synthetic_non_digits
 from ml.pipeline import read
 
 SEED = 7
@@ -59,7 +60,7 @@ def _pictures(root: Path, rng: np.random.Generator, per_set: int | None) -> Iter
         for item in itertools.islice(loader(root, "test"), per_set):
             for _ in range(RENDERS if item.strokes is not None else 1):
                 yield item.source, item.label, hw.picture(item, rng)
-    for image, source in hw.synthetic_non_digits("test", NON_DIGITS if per_set is None else min(per_set, NON_DIGITS)):
+    for image, source in synthetic_non_digits("test", NON_DIGITS if per_set is None else min(per_set, NON_DIGITS)):
         yield source, hw.NOT_A_DIGIT, image
 
 

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ml.decode import MAX_PIXELS, MAX_PIXELS_OF, WORK_SIDE
 from ml.errors import ImageTooLarge
 from ml.model import get_model
 from ml.pipeline import read
-from ml.preprocess import MAX_PIXELS, MAX_PIXELS_OF, WORK_SIDE
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_ALLOWANCE_MB = 150  # 300 MB for a worker, less the model's 150
@@ -36,7 +36,7 @@ import cv2
 cv2.setNumThreads(1)  # as the web workers run it
 from ml.model import get_model
 from ml.pipeline import read
-from ml.synth import digits_png
+from benchmarks.pictures import digits_png
 model = get_model()
 read(digits_png("7"), multi=False, model=model)
 data = open(sys.argv[1], "rb").read()

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ml import handwriting as hw
+from ml import non_digits, render
 
 ROOT = hw.DEFAULT_ROOT
 needs_data = pytest.mark.skipif(not (ROOT / "uji_pen").exists(), reason=f"the shared data sets are not at {ROOT}")
@@ -53,7 +54,7 @@ def test_semeion_and_usps_splits_do_not_overlap():
 def test_drawn_strokes_fit_the_canvas_in_both_polarities():
     rng = np.random.default_rng(0)
     seven = [np.array([[0, 0], [10, 0], [4, 14]], np.float32)]
-    forms = [hw.model_form(hw.draw_strokes(seven, rng), rng) for _ in range(6)]
+    forms = [render.model_form(render.draw_strokes(seven, rng), rng) for _ in range(6)]
     for form in forms:
         assert form is not None and form.shape == (28, 28) and form.dtype == np.uint8
         ys, _xs = np.nonzero(form > 127)
@@ -62,10 +63,10 @@ def test_drawn_strokes_fit_the_canvas_in_both_polarities():
 
 def test_non_digits_leave_out_what_people_read_as_digits():
     for char in "OolISZBgq|0123456789":
-        assert char not in hw.NOT_DIGITS
-    assert not set(hw.FONTS["train"]) & set(hw.FONTS["test"])
-    pictures = list(hw.synthetic_non_digits("test", 20))
-    assert len(pictures) == 20 and all(p.shape == (hw.CANVAS, hw.CANVAS) for p, _ in pictures)
+        assert char not in non_digits.NOT_DIGITS
+    assert not set(non_digits.FONTS["train"]) & set(non_digits.FONTS["test"])
+    pictures = list(non_digits.synthetic_non_digits("test", 20))
+    assert len(pictures) == 20 and all(p.shape == (render.CANVAS, render.CANVAS) for p, _ in pictures)
     assert {source for _, source in pictures} == {"letters and symbols", "shapes and scribbles"}
 
 

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml import synth
+from benchmarks import synth
+from benchmarks.glyphs import MARKS, Glyph, MarkGlyph, draw
+from benchmarks.synth import touching_x
 from ml.model import get_model
 from ml.pipeline import read
-from ml.synth import Glyph, MarkGlyph, draw, touching_x
 
 
 def picture(glyphs: list, size: tuple[int, int]) -> bytes:
@@ -29,7 +30,7 @@ def page(rows: list[str], height: float = 120, pitch: float = 1.6, drift: float 
         for i, item in enumerate(items):
             y = 30 + r * pitch * height + i * drift * height
             glyph: Glyph | MarkGlyph
-            if item in synth.MARKS:
+            if item in MARKS:
                 glyph = MarkGlyph(item, x=x, y=y, height=height, brush=10)
             else:
                 glyph = Glyph(digit=item, form=0, x=x, y=y, height=height, brush=10, slant=0.15, seed=i)

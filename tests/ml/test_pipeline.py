@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml import synth
+from benchmarks import synth
+from benchmarks.glyphs import Glyph, MarkGlyph, draw
+from ml.decode import WORK_SIDE
 from ml.errors import NoDigitFound, UnreadableImage
 from ml.model import get_model
-from ml.pipeline import Reading, read
-from ml.preprocess import WORK_SIDE
-from ml.synth import Glyph, MarkGlyph, draw
+from ml.pipeline import read
+from ml.reading import Reading
 
 
 def picture(glyphs: Sequence[Glyph | MarkGlyph], size: tuple[int, int], fmt: str = "PNG") -> bytes:

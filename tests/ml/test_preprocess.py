@@ -11,21 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from benchmarks.glyphs import Glyph, draw
+from benchmarks.pictures import paper_picture
 from ml import segment
+from ml.decode import decode, flatten, grey_of, is_opaque, to_grey
 from ml.errors import ImageError, ImageTooLarge, NoDigitFound, UnreadableImage
-from ml.preprocess import (
-    MNIST_CENTRE,
-    Ink,
-    decode,
-    extract_ink,
-    flatten,
-    grey_of,
-    is_opaque,
-    stroke_width,
-    to_grey,
-    to_mnist,
-)
-from ml.synth import Glyph, draw, paper_picture
+from ml.ink import Ink, extract_ink
+from ml.mnist_form import MNIST_CENTRE, stroke_width, to_mnist
 
 SIDE = 280
 THREE = Glyph(digit="3", form=0, x=70, y=40, height=190, brush=14, slant=0.15, seed=1)

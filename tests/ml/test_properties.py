@@ -23,11 +23,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from ml import segment, synth
+from benchmarks import glyphs
+from ml import segment
+from ml.decode import decode
 from ml.errors import ImageError, NoDigitFound
+from ml.ink import Ink, extract_ink
+from ml.mnist_form import to_mnist
 from ml.model import get_model
-from ml.pipeline import Reading, read
-from ml.preprocess import Ink, decode, extract_ink, to_mnist
+from ml.pipeline import read
+from ml.reading import Reading
 
 FAST = settings(
     max_examples=40,
@@ -58,10 +62,10 @@ def grey_arrays(draw, max_side: int = 160) -> np.ndarray:
         for row in range(draw(st.integers(1, 2))):
             x = float(rng.integers(-5, max(1, width // 3)))
             for digit in draw(st.text("0123456789", min_size=1, max_size=5)):
-                glyph = synth.random_glyph(rng, digit, height_px * 0.8, int(rng.integers(1, max(2, height_px // 6))))
+                glyph = glyphs.random_glyph(rng, digit, height_px * 0.8, int(rng.integers(1, max(2, height_px // 6))))
                 glyph = dataclasses.replace(glyph, x=x, y=float(row * height_px + rng.integers(-3, 4)))
                 x += glyph.extent()[0] + float(rng.integers(-glyph.brush * 2, height_px // 2 + 1))
-                ink = synth.draw([glyph], (width, height)) > 0.5
+                ink = glyphs.draw([glyph], (width, height)) > 0.5
                 grey[ink] = int(rng.integers(0, 256))
     noise = draw(st.sampled_from([0, 0, 5, 40, 255]))
     if noise:

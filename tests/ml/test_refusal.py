@@ -12,10 +12,10 @@ import cv2
 import numpy as np
 import pytest
 
+from benchmarks.pictures import digits_png
 from ml.errors import NotADigit
 from ml.model import calibrate, get_model
 from ml.pipeline import read
-from ml.synth import digits_png
 
 SIDE = 280
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from ml.data import Extra, Mnist
-from ml.handwriting import NOT_A_DIGIT, Images
+from ml.handwriting import NOT_A_DIGIT, Handwriting, Images
 from ml.model import load_model
-from ml.train import Handwriting, train
+from ml.train import train
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
 

@@ -1,5 +1,5 @@
 """Real pictures for the page and browser tests: digits drawn by the engine's own
-stroke templates (ml.synth.digits_png), a blank canvas, and drawings the engine
+stroke templates (benchmarks.pictures.digits_png), a blank canvas, and drawings the engine
 should refuse as no digit (a star, a scribble, letters), drawn with OpenCV as a
 thick brush on the drawing page's 280x280 canvas draws them."""
 
@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ml import synth
-from ml.synth import digits_png
+from benchmarks.glyphs import Glyph, draw
+from benchmarks.pictures import digits_png
 
 __all__ = ["NOT_DIGITS", "blank_png", "digits_png", "grouped_digits_png", "not_a_digit_png"]
 
@@ -86,12 +86,12 @@ def grouped_digits_png(
             dashes.append((x, x + dash))
             x += dash + gap
         for digit in group:
-            glyph = synth.Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=brush, slant=0.1)
+            glyph = Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=brush, slant=0.1)
             width, _ = glyph.extent()
             glyphs.append(replace(glyph, x=x, y=margin - brush / 2))
             x += width + gap
     size = (int(x - gap + margin), int(height + 2 * margin))
-    ink = np.round(synth.draw(glyphs, size) * 255).astype(np.uint8)
+    ink = np.round(draw(glyphs, size) * 255).astype(np.uint8)
     middle = margin + height / 2
     for left, right in dashes:
         _polyline(ink, [(left + brush / 2, middle), (right - brush / 2, middle)], brush=brush)

@@ -1,10 +1,11 @@
 """Serving benchmark: speed, memory and accuracy against the project's targets.
 
-``python -m ml.bench [--artifacts DIR] [--data MNIST_DIR]`` prints a Markdown
-table. Speed is measured in this process, one call after another, as a web
-worker serves requests (the model runs on one thread, see ml.model). Accuracy
-is measured on MNIST's test split and on ml.synth's realistic pictures (canvas
-drawings, paper photos, lines of digits), read by the whole pipeline.
+``python -m benchmarks.bench [--artifacts DIR] [--data MNIST_DIR]`` (``make bench``)
+prints a Markdown table. Speed is measured in this process, one call after
+another, as a web worker serves requests (the model runs on one thread, see
+ml.model). Accuracy is measured on MNIST's test split and on benchmarks.synth's
+realistic pictures (canvas drawings, paper photos, lines of digits), read by the
+whole pipeline.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ml import measure, synth
+from benchmarks import synth
+from ml import measure
 from ml.errors import ImageError
 from ml.handwriting import DEFAULT_ROOT
 from ml.model import ARTIFACTS_DIR, DigitModel, load_model
 from ml.pipeline import read
+from ml.timing import timings
 
 SPEED_CALLS = 300
 ACCURACY_SAMPLES = {"canvas": 500, "paper": 300, "line": 200, "page": 60, "touching": 100, "marks": 100}
@@ -37,20 +40,8 @@ class Row:
     ok: bool | None  # None: nothing to compare with
 
 
-def timings(call: Callable[[], object], calls: int = SPEED_CALLS) -> tuple[float, float]:
-    """p50 and p95 in ms, after one untimed call."""
-    call()
-    times = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    p50, p95 = np.percentile(times, [50, 95])
-    return float(p50), float(p95)
-
-
 def _speed_row(label: str, call: Callable[[], object], target_p50: float | None) -> Row:
-    p50, p95 = timings(call)
+    p50, p95 = timings(call, SPEED_CALLS)
     target, ok = ("", None) if target_p50 is None else (f"p50 <= {target_p50:g} ms", p50 <= target_p50)
     return Row(f"{label}, p50 / p95", f"{p50:.2f} / {p95:.2f} ms", target, ok)
 

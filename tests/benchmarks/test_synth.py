@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml import synth
-from ml.preprocess import decode, extract_ink, to_grey
+from benchmarks import synth
+from benchmarks.glyphs import MARKS, TEMPLATES, Glyph, MarkGlyph, draw
+from ml.decode import decode, to_grey
+from ml.ink import extract_ink
 
 
 def test_the_same_seed_gives_the_same_pictures_and_another_seed_others():
@@ -49,14 +51,14 @@ def test_touching_digits_really_touch():
 
 
 def test_every_mark_can_be_drawn_between_digits():
-    for mark in synth.MARKS:
-        glyphs: list[synth.Glyph | synth.MarkGlyph] = [
-            synth.Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
-            synth.MarkGlyph(mark, x=60, y=10, height=100, brush=6),
-            synth.Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6),
+    for mark in MARKS:
+        glyphs: list[Glyph | MarkGlyph] = [
+            Glyph(digit="1", form=0, x=10, y=10, height=100, brush=6),
+            MarkGlyph(mark, x=60, y=10, height=100, brush=6),
+            Glyph(digit="2", form=0, x=160, y=10, height=100, brush=6),
         ]
-        coverage = synth.draw(glyphs, (240, 140))
-        mark_ink = synth.draw(glyphs[1:2], (240, 140)) > 0.5
+        coverage = draw(glyphs, (240, 140))
+        mark_ink = draw(glyphs[1:2], (240, 140)) > 0.5
         assert mark_ink.any() and not mark_ink[:, :55].any() and not mark_ink[:, 155:].any(), mark
         assert (coverage > 0.5).sum() > mark_ink.sum()
 
@@ -79,10 +81,10 @@ def test_canvases_vary_in_polarity_transparency_size_and_place():
 
 
 def test_every_form_of_every_digit_can_be_drawn():
-    for digit, forms in synth.TEMPLATES.items():
+    for digit, forms in TEMPLATES.items():
         for form in range(len(forms)):
-            glyph = synth.Glyph(digit=digit, form=form, x=10, y=10, height=100, brush=5)
-            coverage = synth.draw([glyph], (120, 130))
+            glyph = Glyph(digit=digit, form=form, x=10, y=10, height=100, brush=5)
+            coverage = draw([glyph], (120, 130))
             assert 0.02 < (coverage > 0.5).mean() < 0.3, (digit, form)
 
 
