@@ -42,7 +42,6 @@ def model_card(
     (Keras, ONNX) are written."""
     from ml.architecture import CLASSES
 
-    keras_path, onnx_path = files
     card = {
         "version": version,
         "created": created.isoformat(),
@@ -57,10 +56,7 @@ def model_card(
             "training_images": len(handwriting.train.y),
             "calibration_images": len(handwriting.calibration.y),
         },
-        "file": keras_path.name,
-        "sha256": _sha256(keras_path),
-        "onnx_file": onnx_path.name,
-        "onnx_sha256": _sha256(onnx_path),
+        **file_fields(files),
         "parameters": parameters,
         "classes": list(CLASSES),
         "not_a_digit_class": True,
@@ -80,6 +76,17 @@ def model_card(
     if calibration is not None:
         card.update(calibration_card(calibration))
     return card
+
+
+def file_fields(files: tuple[Path, Path]) -> dict:
+    """The card's names and digests of the model's (Keras, ONNX) files: serving checks the digest."""
+    keras_path, onnx_path = files
+    return {
+        "file": keras_path.name,
+        "sha256": _sha256(keras_path),
+        "onnx_file": onnx_path.name,
+        "onnx_sha256": _sha256(onnx_path),
+    }
 
 
 def calibration_card(calibration: calibrate.Calibration) -> dict:

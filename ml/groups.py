@@ -41,6 +41,9 @@ class Segment:
 
     box: tuple[int, int, int, int]  # (x, y, w, h) in the original picture's pixels
     mask: np.ndarray  # uint8 0/1 crop of the working-resolution ink, this digit's pixels only
+    # A digit no larger than MNIST's own: its ink's grey levels (ml.mnist_form.small_digit_grey),
+    # which the model reads better than the mask. None for larger digits.
+    grey: np.ndarray | None = None
 
 
 @dataclass(eq=False)  # compared by identity: the fields hold arrays

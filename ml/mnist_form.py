@@ -24,6 +24,11 @@ NORM_SIDE = 4 * MNIST_BOX
 # px, 10th-90th percentile 1.4-2.6, measured with stroke_width() on the test set.
 TARGET_WIDTH = 1.9 * NORM_SIDE / MNIST_BOX
 WIDTH_TOLERANCE = 1.4
+# A digit whose longer side is at most this many working pixels is read from its grey
+# levels (to_mnist_grey), not from its mask: it is already about MNIST's size.
+SMALL_DIGIT = MNIST_SIDE
+# Its grey levels are taken this far (px) around the ink kept, for the faint edges of its strokes.
+GREY_REACH = 2
 
 
 def to_mnist(mask: np.ndarray) -> np.ndarray:
@@ -38,6 +43,38 @@ def to_mnist(mask: np.ndarray) -> np.ndarray:
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
     box = cv2.resize(digit, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
     return _centre_by_mass(box)
+
+
+def small_digit_grey(image: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """A small digit's ink brightness within its box, GREY_REACH around its ink; None for a larger one.
+
+    Why: a digit already at MNIST's size, such as an MNIST digit sent as a
+    picture, carries in its grey edges the shape that thresholding throws away,
+    and nothing is gained by evening out its stroke: read from its mask, MNIST's
+    test digits sent as PNGs lose about 0.2 points of accuracy (99.39% against
+    99.61% for the same model on the raw tensors); read from their grey levels,
+    none.
+    """
+    x, y, w, h = box
+    if max(w, h) > SMALL_DIGIT:
+        return None
+    side = 2 * GREY_REACH + 1
+    near = cv2.dilate(mask[y : y + h, x : x + w], np.ones((side, side), np.uint8))
+    return image[y : y + h, x : x + w] * (near > 0)
+
+
+def to_mnist_grey(grey: np.ndarray) -> np.ndarray:
+    """A small digit's grey levels (0 paper to 255 ink, cropped to its box) as a (28, 28) float32 MNIST image."""
+    height, width = grey.shape
+    factor = MNIST_BOX / max(height, width)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    box = cv2.resize(grey.astype(np.float32), size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    return _centre_by_mass(box / max(float(box.max()), 1.0))
+
+
+def digit_form(mask: np.ndarray, grey: np.ndarray | None = None) -> np.ndarray:
+    """What the model is given for one digit: from its grey levels when it has them (a small digit), else its mask."""
+    return to_mnist_grey(grey) if grey is not None else to_mnist(mask)
 
 
 def _crop(mask: np.ndarray) -> np.ndarray:

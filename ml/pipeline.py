@@ -5,7 +5,7 @@ This is the engine's only entry point for the site and the API; it raises the
 from a blank one. A picture goes through
 
     ml.decode (decode, to_grey) -> ml.ink (extract_ink) -> ml.segment (one digit or several)
-    -> ml.mnist_form (to_mnist) -> ml.model
+    -> ml.mnist_form (digit_form) -> ml.model
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ml import segment
 from ml.decode import decode, to_grey
 from ml.errors import NotADigit
 from ml.ink import Ink, extract_ink
-from ml.mnist_form import to_mnist
+from ml.mnist_form import digit_form, to_mnist
 from ml.model import DigitModel, get_model
 from ml.reading import DigitReading, Line, Mark, Reading, digit_reading
 
@@ -139,7 +139,7 @@ def model_inputs(data: bytes, *, multi: bool, model: DigitModel | None = None) -
         segments = [s for line in judged for s, _, keep in line if keep] or [s for line in judged for s, _, _ in line]
     else:
         segments = [segment.whole(ink)]
-    return np.stack([np.round(to_mnist(s.mask) * 255).astype(np.uint8) for s in segments])
+    return np.stack([np.round(digit_form(s.mask, s.grey) * 255).astype(np.uint8) for s in segments])
 
 
 class _Scorer:
@@ -153,7 +153,11 @@ class _Scorer:
         self.known: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __call__(self, masks: list[np.ndarray]) -> np.ndarray:
-        seen = np.stack([to_mnist(m) for m in masks])
+        return self.read(masks, [to_mnist(m) for m in masks])
+
+    def read(self, masks: list[np.ndarray], forms: list[np.ndarray]) -> np.ndarray:
+        """The model's answers for ``forms``, what it is given for each of ``masks``, remembered."""
+        seen = np.stack(forms)
         probabilities = self._model.predict(seen)
         self.known.update((id(m), (m, x, p)) for m, x, p in zip(masks, seen, probabilities, strict=True))
         return probabilities
@@ -169,9 +173,9 @@ def _digit_readings(
 ) -> list[DigitReading]:
     """Each segment read; those the scorer already read (while splitting) are not read again."""
     scorer = scorer or _Scorer(model)
-    new = [s.mask for s in segments if id(s.mask) not in scorer.known]
+    new = [s for s in segments if id(s.mask) not in scorer.known]
     if new:
-        scorer(new)
+        scorer.read([s.mask for s in new], [digit_form(s.mask, s.grey) for s in new])
     return [
         digit_reading(scorer.known[id(s.mask)][2], s.box, model.uncertain_below, seen=scorer.known[id(s.mask)][1])
         for s in segments

@@ -64,7 +64,12 @@ def model_form(ink_bright: np.ndarray, rng: np.random.Generator) -> np.ndarray |
 
 
 def whole_form(grey: np.ndarray) -> np.ndarray | None:
-    """A grey picture's ink, all of it one digit, in the model's 28x28 uint8 form; None for no ink."""
+    """A grey picture's ink, all of it one digit, in the model's 28x28 uint8 form; None for no ink.
+
+    Always from the ink's mask, as the pipeline reads a digit larger than MNIST's
+    (a canvas, a photo): training needs that form, while MNIST's own images
+    already show the model the grey form the pipeline gives small digits.
+    """
     try:
         ink = extract_ink(grey)
     except NoDigitFound:

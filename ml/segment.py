@@ -25,6 +25,7 @@ import numpy as np
 
 from ml.groups import Group, Segment, as_segment, components, line_groups
 from ml.ink import Ink, bounding_box
+from ml.mnist_form import small_digit_grey
 from ml.touching import PART_SURE, Score, split_touching
 
 # Lines: a component is a seed (defines a line) when at least SEED_HEIGHT of the
@@ -46,8 +47,11 @@ MARK_REACH = 0.35
 
 def whole(ink: Ink) -> Segment:
     """All the picture's ink as one digit."""
-    x, y, w, h = bounding_box(ink.mask)
-    return Segment(box=ink.to_original((x, y, w, h)), mask=ink.mask[y : y + h, x : x + w])
+    box = bounding_box(ink.mask)
+    x, y, w, h = box
+    return Segment(
+        box=ink.to_original(box), mask=ink.mask[y : y + h, x : x + w], grey=small_digit_grey(ink.image, ink.mask, box)
+    )
 
 
 def lines(ink: Ink, score: Score | None = None, sure: float = PART_SURE) -> list[list[Segment]]:

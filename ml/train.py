@@ -24,7 +24,7 @@ from ml.data import Extra, Mnist, load_extra, load_mnist
 from ml.evaluate import Report, evaluate_model, report
 from ml.export import export
 from ml.fit import Split, fit_model, split_data
-from ml.handwriting import DEFAULT_ROOT, Handwriting
+from ml.handwriting import DEFAULT_ROOT, Handwriting, Images
 from ml.handwriting import load as load_handwriting
 from ml.model import ARTIFACTS_DIR
 
@@ -66,9 +66,9 @@ def train(
     log(f"training on {len(split.x_train)} images, validating on {len(split.x_val)}, {epochs} epochs, seed {seed}")
     model = build_model(width)
     fit_model(model, split, rng, epochs=epochs, batch_size=batch_size, log=log, progress=progress)
-    predict = _predictor(model)
+    predict = predictor(model)
     validation, test = _evaluate(predict, split, data, log)
-    calibration = _calibrate(predict, handwriting, log) if handwriting is not None else None
+    calibration = calibrate_on(predict, handwriting.calibration, log) if handwriting is not None else None
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = version or f"digits-{created:%Y%m%d-%H%M%S}"
     keras_path, onnx_path = export(model, out_dir, version, width)
@@ -92,7 +92,7 @@ def train(
     return card
 
 
-def _predictor(model) -> Callable[[np.ndarray], np.ndarray]:
+def predictor(model) -> Callable[[np.ndarray], np.ndarray]:
     """The trained Keras model's probabilities for (n, 28, 28) float images."""
 
     def predict(batch: np.ndarray) -> np.ndarray:
@@ -109,11 +109,9 @@ def _evaluate(predict: Callable[[np.ndarray], np.ndarray], split: Split, data: M
     return validation, test
 
 
-def _calibrate(predict: Callable[[np.ndarray], np.ndarray], handwriting: Handwriting, log) -> calibrate.Calibration:
-    """The temperature and thresholds, fitted on the other sets' calibration split."""
-    calibration = calibrate.fit(
-        predict(handwriting.calibration.x.astype(np.float32) / 255.0), handwriting.calibration.y.astype(int)
-    )
+def calibrate_on(predict: Callable[[np.ndarray], np.ndarray], images: Images, log) -> calibrate.Calibration:
+    """The temperature and thresholds, fitted on ``images`` (the other sets' calibration split)."""
+    calibration = calibrate.fit(predict(images.x.astype(np.float32) / 255.0), images.y.astype(int))
     log(
         f"calibration: temperature {calibration.temperature:.3f}, uncertain below "
         f"{calibration.uncertain_below:.3f}, refuse at {calibration.refuse_at:.3f}: {calibration.figures}"

@@ -1,0 +1,142 @@
+"""Several trained models answering as one: the average of their probabilities.
+
+Members trained from different seeds make different mistakes, and averaging
+their softmax outputs cancels part of each one's: on MNIST's test set the
+committed pair is right more often than either member alone (the card lists
+each member's own figures beside the pair's). Each member trains within the
+30-minute budget on its own (``python -m ml.train --seed N --out DIR``);
+``python -m ml.ensemble DIR DIR ...`` joins them into one Keras model and one
+ONNX graph, so that serving still loads one file and makes one call per batch,
+and then evaluates and calibrates the pair as one model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ml.card import calibration_card, file_fields, write_card
+from ml.data import load_mnist
+from ml.evaluate import evaluate_model
+from ml.export import write_model
+from ml.handwriting import DEFAULT_ROOT
+from ml.handwriting import load as load_handwriting
+from ml.model import ARTIFACTS_DIR, CARD_NAME
+from ml.train import CALIBRATION_SETTINGS, calibrate_on, predictor
+
+if TYPE_CHECKING:
+    import keras
+
+# What a member's card says that holds for the pair too, where the members agree.
+SHARED = ("data_sha256", "extra_data", "handwriting", "classes", "not_a_digit_class", "input")
+
+
+def join(members: list[keras.Model]) -> keras.Model:
+    """One Keras model whose output is the mean of the members' probabilities."""
+    import keras
+
+    image = keras.Input(members[0].input_shape[1:], name="image")
+    outputs = []
+    for index, member in enumerate(members):
+        member.name = f"member_{index + 1}"  # a functional model needs its layers' names unique
+        outputs.append(member(image))
+    mean = keras.layers.Average(name="probabilities")(outputs)
+    return keras.Model(image, mean, name="digits_ensemble")
+
+
+def _member_cards(folders: list[Path]) -> list[dict]:
+    cards = [json.loads((folder / CARD_NAME).read_text()) for folder in folders]
+    for key in SHARED:
+        if len({json.dumps(card.get(key), sort_keys=True) for card in cards}) > 1:
+            raise SystemExit(f"the members' cards disagree on {key!r}: train them on the same data")
+    return cards
+
+
+def ensemble(
+    folders: list[Path],
+    *,
+    mnist: str | Path,
+    handwriting: Path,
+    cache: Path | None,
+    out_dir: Path,
+    command: str,
+    log=print,
+) -> dict:
+    """Join the models in ``folders`` (each a training run's output), measure and calibrate the
+    pair, and write it with its card into ``out_dir``."""
+    import keras
+
+    started = time.perf_counter()
+    cards = _member_cards(folders)
+    members = [keras.models.load_model(folder / card["file"]) for folder, card in zip(folders, cards, strict=True)]
+    model = join(members)
+    predict = predictor(model)
+    data = load_mnist(mnist)
+    test = evaluate_model(predict, data.x_test, data.y_test)
+    log(test.format())
+    calibration = calibrate_on(
+        predict, load_handwriting(handwriting, "calibration", cache=cache, **CALIBRATION_SETTINGS), log
+    )
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    version = f"digits-{created:%Y%m%d-%H%M%S}"
+    files = write_model(model, out_dir, version)
+    card = {
+        "version": version,
+        "created": created.isoformat(),
+        "training_command": command,
+        "training_seconds": round(sum(c["training_seconds"] for c in cards) + time.perf_counter() - started),
+        **{key: cards[0].get(key) for key in SHARED},
+        **file_fields(files),
+        "parameters": int(model.count_params()),
+        "members": [_member_summary(card) for card in cards],
+        "hyperparameters": {key: value for key, value in cards[0]["hyperparameters"].items() if key != "seed"},
+        "test_accuracy": test.accuracy,
+        "test_per_class_accuracy": test.per_class,
+        **calibration_card(calibration),
+    }
+    write_card(card, out_dir, log)
+    return card
+
+
+def _member_summary(card: dict) -> dict:
+    """How a member was trained and how well it did alone."""
+    return {
+        "version": card["version"],
+        "training_command": card["training_command"],
+        "training_seconds": card["training_seconds"],
+        "seed": card["hyperparameters"]["seed"],
+        "validation_accuracy": card.get("validation_accuracy"),
+        "test_accuracy": card["test_accuracy"],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description="Join trained models into one that averages their answers.")
+    parser.add_argument("members", nargs="+", type=Path, help="folders of trained models (python -m ml.train --out)")
+    parser.add_argument("--data", required=True, help="MNIST's folder, for the test figures")
+    parser.add_argument("--handwriting", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--cache", type=Path, default=Path(".cache"))
+    parser.add_argument("--out", type=Path, default=ARTIFACTS_DIR)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return ensemble(
+        args.members,
+        mnist=args.data,
+        handwriting=args.handwriting,
+        cache=args.cache,
+        out_dir=args.out,
+        command="python -m ml.ensemble " + shlex.join(argv),
+        log=lambda line: print(line, flush=True),
+    )
+
+
+if __name__ == "__main__":
+    main()
