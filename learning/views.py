@@ -26,7 +26,7 @@ from learning.selectors import (
 from learning.services import reading_review
 from recognizer.forms import CorrectionForm
 from recognizer.models import Prediction
-from recognizer.presentation import reading_shown
+from recognizer.presentation import ADMIN_MEDIA, reading_shown
 
 SKIPPED = "review_skipped"  # the session's list of readings a reviewer skipped
 
@@ -78,6 +78,7 @@ def _review_page(
         "form": form,
         "left": review_queue(skipped=request.session.get(SKIPPED, [])).count(),
         "skipped": len(request.session.get(SKIPPED, [])),
+        "media": ADMIN_MEDIA,
     }
     form.fields["correct_label"].widget.attrs["autofocus"] = True  # type, Enter: keyboard only
     if prediction is not None:

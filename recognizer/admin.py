@@ -8,7 +8,6 @@ saving marks the reading reviewed.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -19,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.signed_in import signed_in
 from recognizer import services
 from recognizer.models import ANSWER_QUERIES, Answer, Prediction
-from recognizer.presentation import marks_shown, percent, reading_shown
+from recognizer.presentation import ADMIN_MEDIA, marks_shown, percent, reading_shown
 
 
 class AnswerFilter(admin.SimpleListFilter):
@@ -38,40 +37,42 @@ class AnswerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ConfidenceFilter(admin.SimpleListFilter):
+class _FlagFilter(admin.SimpleListFilter):
+    """Two choices over one stored flag (the first: set, the second: not set), in a reviewer's words
+    rather than the Yes and No of a plain boolean filter."""
+
+    field: str
+    flag_choices: tuple[tuple[str, str], tuple[str, str]]
+
+    def lookups(self, request, model_admin):
+        return self.flag_choices
+
+    def queryset(self, request, queryset):
+        (when_set, _), (when_unset, _) = self.flag_choices
+        value = self.value()
+        if value in (when_set, when_unset):
+            return queryset.filter(**{self.field: value == when_set})
+        return queryset
+
+
+class ConfidenceFilter(_FlagFilter):
     """By the flag stored with each reading: each model has its own threshold (its card's), so a
     fixed cut on ``confidence`` would disagree with what people were shown."""
 
     title = "confidence"
     parameter_name = "confidence"
-
-    def lookups(self, request, model_admin):
-        return [("low", "Not sure (flagged)"), ("high", "Sure")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "low":
-            return queryset.filter(uncertain=True)
-        if self.value() == "high":
-            return queryset.filter(uncertain=False)
-        return queryset
+    field = "uncertain"
+    flag_choices = (("low", "Not sure (flagged)"), ("high", "Sure"))
 
 
-class RefusalFilter(admin.SimpleListFilter):
+class RefusalFilter(_FlagFilter):
     """Readings the engine refused as no digit and that were read anyway ("Read it anyway", force=true):
     the ones to check first, and a source of negatives for the next model."""
 
     title = "refusal"
     parameter_name = "refusal"
-
-    def lookups(self, request, model_admin):
-        return [("forced", "Forced past a refusal"), ("accepted", "Not refused")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "forced":
-            return queryset.filter(forced=True)
-        if self.value() == "accepted":
-            return queryset.filter(forced=False)
-        return queryset
+    field = "forced"
+    flag_choices = (("forced", "Forced past a refusal"), ("accepted", "Not refused"))
 
 
 @admin.register(Prediction)
@@ -102,7 +103,7 @@ class PredictionAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     # The picture's and the bars' look as on the pages, the thumbnails', and the places of the labels
     # (no inline styles: CSP).
-    media = forms.Media(css={"all": ["css/reading.css", "css/admin.css"]}, js=["js/place.js"])
+    media = ADMIN_MEDIA
     search_fields = ("user__username", "number", "correct_label")
     date_hierarchy = "created_at"
     list_per_page = 50

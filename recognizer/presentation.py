@@ -2,8 +2,8 @@
 
 The reading's pages, History, the admin and the review queue all show readings
 through these records and the partials that draw them
-(templates/recognizer/_boxes.html and _bars.html), so a rule of how a reading
-looks is written once. The drawing page's script draws readings in the
+(templates/recognizer/boxes.html, box.html and bars.html), so a rule of how a
+reading looks is written once. The drawing page's script draws readings in the
 browser; it gets the same rules' numbers from script_rules().
 """
 
@@ -12,14 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
+from django import forms
+
 from recognizer.models import Prediction
-from recognizer.readings import CLOSE_WITHIN, LABEL_INSIDE_BELOW, runner_up
+from recognizer.readings import CLOSE_WITHIN, runner_up
 
 # Places after the point: "97.3%". A value that would read 0.0% or 100.0% is
 # written whole (0%, 100%), so nothing looks more exact than it is.
 PERCENT_DECIMALS = 1
 # The narrowest bar, in % of its track: a dot's worth, so every digit's row shows one.
 BAR_MIN_PERCENT = 0.5
+# A box whose top is within this share of the picture's height from its top edge
+# gets its label inside (above it, the label would leave the picture): pages and script alike.
+LABEL_INSIDE_BELOW = 0.1
+
+
+# What an admin page links to show a stored reading through the partials: their styles, in the
+# admin's colours, and the script that puts each label at its place.
+ADMIN_MEDIA = forms.Media(css={"all": ["css/reading.css", "css/admin.css"]}, js=["js/place.js"])
 
 
 def percent(value: float | None) -> str:

@@ -16,12 +16,10 @@ import numpy as np
 from recognizer.engine_port import ACCEPTED_FORMATS, DigitReading, Reading, encode_png
 
 # Two digits are "close" when the runner-up's probability is within this of the
-# best one's: the pages then say "4, maybe 9". The drawing page gets the same
-# value from its template (data-close-within), so the rule has one number.
+# best one's: the pages then say "4, maybe 9". The drawing page's script gets the
+# same value in its JSON config (recognizer.presentation.script_rules), so the rule
+# has one number.
 CLOSE_WITHIN = 0.25
-# A box whose top is within this share of the picture's height from its top edge
-# gets its label inside (above it, the label would leave the picture): pages and script alike.
-LABEL_INSIDE_BELOW = 0.1
 
 # The pictures the engine opens, as browsers name them (a file input's accept) and as people do.
 ACCEPTED_TYPES = tuple(f"image/{name.lower()}" for name in ACCEPTED_FORMATS)  # as IANA names all five

@@ -22,6 +22,7 @@ from recognizer.engine_port import ImageError, Reading, encode_png, read
 from recognizer.model_in_service import model_in_service
 from recognizer.models import ONE_ANSWER_MESSAGE, Prediction, StorageUse, label_validator
 from recognizer.readings import reading_as_dict
+from recognizer.thumbnails import thumbnails_forget
 
 # ``multi`` as a request gives it: one digit, every number, or "auto" (the ink decides, see ml.pipeline.read).
 AUTO: Final = "auto"
@@ -48,14 +49,19 @@ class StorageQuotaExceeded(Exception):
         )
 
 
+def upload_size_check(size: int) -> None:
+    """The picture limit, checked here and by the API before it reads or decodes a byte of a picture."""
+    if size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(size)
+
+
 def image_read(*, image: bytes, multi: Multi, force: bool = False) -> Reading:
     """Read a picture without storing anything (live preview while drawing).
 
     ``force`` reads the best digit even where the engine says the picture is
     no digit (ml.errors.NotADigit otherwise): the person's "read it anyway".
     """
-    if len(image) > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
-        raise UploadTooLarge(len(image))
+    upload_size_check(len(image))
     return read(image, multi=multi is True, auto=multi == AUTO, force=force, model=model_in_service())
 
 
@@ -201,6 +207,7 @@ def predictions_delete(*, readings: QuerySet[Prediction]) -> int:
 
 
 def files_delete(names: list[str]) -> None:
-    """Remove stored pictures by their storage names (after their rows are gone)."""
+    """Remove stored pictures by their storage names (after their rows are gone), and their thumbnails."""
     for name in names:
         default_storage.delete(name)  # a file already gone is no error
+    thumbnails_forget(names)

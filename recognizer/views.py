@@ -8,11 +8,9 @@ same endpoints programs use.
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,19 +23,19 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from PIL import Image
 
 from accounts.decorators import login_or_token_required
 from accounts.signed_in import signed_in
+from config.sizes import script_sizes, upload_limit_mb
 from recognizer import selectors, services
 from recognizer.filters import PredictionFilter
 from recognizer.forms import AnswerForm, CorrectionForm
 from recognizer.models import Prediction
 from recognizer.presentation import lines_shown, marks_shown, percent, reading_shown, script_rules
 from recognizer.readings import ACCEPTED_NAMES, ACCEPTED_TYPES
+from recognizer.thumbnails import thumbnail
 
 HISTORY_PAGE_SIZE = 24
-THUMBNAIL_SIDE = 240
 # The browser may keep a picture a day; it is private, so no shared cache may.
 IMAGE_MAX_AGE = 24 * 60 * 60
 
@@ -67,7 +65,7 @@ def draw(request: HttpRequest) -> HttpResponse:
         "signedIn": request.user.is_authenticated,
         "user": request.user.pk,  # whose drawing the tab keeps
         "csrf": get_token(request),
-        "maxBytes": settings.RECOGNIZER_MAX_UPLOAD_BYTES,
+        **script_sizes(),  # the picture limit, and sizes said as the server's messages say them
         "accepted": list(ACCEPTED_TYPES),
         "acceptedNames": ACCEPTED_NAMES,
         **script_rules(),  # how it shows a reading, as the pages do
@@ -79,7 +77,7 @@ def draw(request: HttpRequest) -> HttpResponse:
             "draw_config": config,
             "login_url": login_url,
             "signup_url": reverse("signup"),
-            "max_upload_mb": services.upload_limit_mb(),
+            "max_upload_mb": upload_limit_mb(),
             "accepted_types": ",".join(ACCEPTED_TYPES),
             "accepted_names": ACCEPTED_NAMES,
         },
@@ -237,7 +235,7 @@ def image(request: HttpRequest, pk: int) -> HttpResponseBase:
     Programs follow the API's ``image_url`` here with the token that fetched it.
     """
     prediction = selectors.prediction_get_for_viewer(user=signed_in(request), pk=pk)
-    if prediction is None or not prediction.image:
+    if prediction is None or not prediction.image.name:
         raise Http404("No such picture.")
     try:
         handle = prediction.image.open("rb")
@@ -246,16 +244,8 @@ def image(request: HttpRequest, pk: int) -> HttpResponseBase:
     response: HttpResponseBase
     if request.GET.get("size") == "thumb":
         with handle:
-            response = HttpResponse(_thumbnail(handle.read()), content_type="image/png")
+            response = HttpResponse(thumbnail(prediction.image.name, handle.read), content_type="image/png")
     else:
         response = FileResponse(handle, content_type="image/png", filename=f"prediction-{pk}.png")
     patch_cache_control(response, private=True, max_age=IMAGE_MAX_AGE)
     return response
-
-
-def _thumbnail(png: bytes) -> bytes:
-    with Image.open(io.BytesIO(png)) as picture:
-        picture.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        picture.save(out, format="PNG", compress_level=3)
-    return out.getvalue()

@@ -44,6 +44,39 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+# The start of a script run by without_database(): Django set up, and ``client``, a test client,
+# once the process has its model (/healthz is 200).
+_CLIENT_WITH_ITS_MODEL = """
+import time, django
+django.setup()
+from django.test import Client
+client = Client(SERVER_NAME="localhost")
+deadline = time.monotonic() + 60
+while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+    time.sleep(0.05)
+"""
+
+
+def without_database(folder: Path, script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a Python process of its own whose database cannot be opened (its folder in
+    ``folder`` does not exist), after the lines that give it ``client``; it must end well."""
+    result = subprocess.run(
+        [sys.executable, "-c", _CLIENT_WITH_ITS_MODEL + script],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"sqlite:///{folder / 'no-such-folder' / 'db.sqlite3'}",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from recognizer import services
 from recognizer.models import Prediction, StorageUse
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,9 @@ def test_the_changelist_filters(staff_client, readings):
     url = reverse(CHANGELIST)
     assert staff_client.get(url, {"reviewed__exact": "0"}).status_code == 200
     assert staff_client.get(url, {"answer": "unanswered"}).context["cl"].result_count == 2
-    assert staff_client.get(url, {"confidence": "high"}).status_code == 200
+    for confidence, uncertain in (("high", False), ("low", True)):
+        found = staff_client.get(url, {"confidence": confidence}).context["cl"].result_list
+        assert {p.pk for p in found} == {p.pk for p in readings if p.uncertain is uncertain}
     assert staff_client.get(url, {"source__exact": "upload"}).context["cl"].result_count == 1
     assert staff_client.get(url, {"q": "31"}).context["cl"].result_count == 1
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from ml.data import load_extra
 from recognizer.corrections import corrections_export
 from recognizer.services import prediction_correct, prediction_create, prediction_review
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_a_label_of_several_lines_pairs_its_digits_ignoring_the_spaces(owner, st
 def test_readings_answered_not_a_digit_are_exported_as_the_non_digit_class(owner, staff, tmp_path, capsys):
     from ml.handwriting import NOT_A_DIGIT
     from recognizer.services import prediction_mark_not_digit
-    from tests.pages.pictures import not_a_digit_png
+    from tests.pictures import not_a_digit_png
 
     assert NOT_A_DIGIT == 10  # the model's eleventh output (ml.architecture)
     star = prediction_create(user=owner, image=not_a_digit_png("star"), multi=False, source="draw", force=True)

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from recognizer import services
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 POLICY = {
     "default-src": "'self'",

@@ -201,26 +201,27 @@ def test_with_the_database_down_visitors_still_draw_and_read(database_down):
     assert reading.headers["Content-Type"] == "application/json"
 
 
-def test_a_database_error_outside_the_apis_views_is_a_503_json_too():
-    # Raised in middleware (a session saved on the way out, say), it reaches Django's handler500.
+def handler500_answer(error: Exception):
+    """What Django's handler500 answers a request under the API while ``error`` is being handled."""
     request = RequestFactory().get("/api/v1/predictions/")
     try:
-        raise OperationalError('connection to server at "127.0.0.1", port 1 failed: Connection refused')
-    except OperationalError:
-        response = faults.server_error(request)
+        raise error
+    except type(error):
+        return faults.server_error(request)
 
+
+def test_a_database_error_outside_the_apis_views_is_a_503_json_too():
+    # Raised in middleware (a session saved on the way out, say), it reaches Django's handler500.
+    response = handler500_answer(
+        OperationalError('connection to server at "127.0.0.1", port 1 failed: Connection refused')
+    )
     assert response.status_code == 503
     assert response["Retry-After"] == str(faults.RETRY_SECONDS)
     assert b"try again" in response.content and b"127.0.0.1" not in response.content
 
 
 def test_other_errors_stay_500s_json_under_the_api():
-    request = RequestFactory().get("/api/v1/predictions/")
-    try:
-        raise ValueError("a bug")
-    except ValueError:
-        response = faults.server_error(request)
-
+    response = handler500_answer(ValueError("a bug"))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert b"a bug" not in response.content

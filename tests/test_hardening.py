@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from ml.model import get_model
 from recognizer.models import Prediction
 from tests import servers
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 DEEP = "[" * 50_000 + "]" * 50_000
 

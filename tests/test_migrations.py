@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.pictures import digits_png
+
 BEFORE = [("recognizer", "0001_initial")]
 AFTER = [("recognizer", "0002_reading_lines_refusals")]
+
+# What every reading has had since the first migration, and a one-digit reading of 4.
+STORED = {"source": "draw", "width": 280, "height": 280, "model_version": "old", "duration_ms": 1.0}
+FOUR = {"multi": False, "digit": 4, "confidence": 0.99, "number": "4"}
 
 
 def migrate(targets):
@@ -28,15 +36,7 @@ def test_existing_readings_get_one_line_and_their_uncertain_flag(django_user_mod
     old = migrate(BEFORE)
     user = old.get_model("auth", "User").objects.create(username="olivia")
     Prediction = old.get_model("recognizer", "Prediction")
-    common = {
-        "user_id": user.pk,
-        "source": "draw",
-        "image": "",
-        "width": 280,
-        "height": 280,
-        "model_version": "old",
-        "duration_ms": 1.0,
-    }
+    common = {"user_id": user.pk, "image": "", **STORED}
     digits = [
         {"digit": 4, "confidence": 0.99, "probabilities": [0.1] * 10, "box": [10, 20, 30, 40], "uncertain": False},
         {"digit": 7, "confidence": 0.6, "probabilities": [0.1] * 10, "box": [50, 15, 30, 40], "uncertain": True},
@@ -66,19 +66,7 @@ def test_existing_answers_are_kept_and_no_reading_is_marked_not_a_digit(django_u
     old = migrate(AFTER)
     user = old.get_model("auth", "User").objects.create(username="olivia")
     Prediction = old.get_model("recognizer", "Prediction")
-    common = {
-        "user_id": user.pk,
-        "source": "draw",
-        "image": "",
-        "width": 280,
-        "height": 280,
-        "model_version": "old",
-        "duration_ms": 1.0,
-        "multi": False,
-        "digit": 4,
-        "confidence": 0.99,
-        "number": "4",
-    }
+    common = {"user_id": user.pk, "image": "", **STORED, **FOUR}
     corrected = Prediction.objects.create(correct_label="9", **common)
     plain = Prediction.objects.create(**common)
     try:
@@ -87,5 +75,23 @@ def test_existing_answers_are_kept_and_no_reading_is_marked_not_a_digit(django_u
         corrected, plain = Prediction.objects.get(pk=corrected.pk), Prediction.objects.get(pk=plain.pk)
         assert (corrected.correct_label, corrected.marked_not_a_digit) == ("9", False)
         assert (plain.correct_label, plain.marked_not_a_digit) == (None, False)
+    finally:
+        latest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_the_pictures_stored_before_it(owner):
+    old = migrate([("recognizer", "0003_review_answers")])
+    try:
+        OldPrediction = old.get_model("recognizer", "Prediction")
+        common = {"user_id": owner.pk, **STORED, **FOUR}
+        name = default_storage.save("predictions/2025/12/old.png", ContentFile(digits_png("4")))
+        with_file = OldPrediction.objects.create(image=name, **common)
+        without = OldPrediction.objects.create(image="predictions/2025/12/missing.png", **common)
+        new = migrate([("recognizer", "0004_picture_sizes_and_storage_use")])
+        Migrated = new.get_model("recognizer", "Prediction")
+        assert Migrated.objects.get(pk=with_file.pk).image_bytes == default_storage.size(name)
+        assert Migrated.objects.get(pk=without.pk).image_bytes == 0
+        assert new.get_model("recognizer", "StorageUse").objects.get(pk=owner.pk).bytes == default_storage.size(name)
     finally:
         latest()

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVING = ROOT / "requirements.txt"

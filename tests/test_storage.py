@@ -9,16 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from recognizer import services
 from recognizer.models import Prediction, StorageUse
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 
@@ -161,44 +159,6 @@ def test_check_storage_will_not_delete_every_reading_when_no_file_is_there(owner
     with pytest.raises(CommandError, match="is the storage mounted"):
         call_command("check_storage", "--fix", stdout=_Output())
     assert Prediction.objects.filter(pk=reading.pk).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_counts_the_pictures_stored_before_it(owner, settings):
-    executor = MigrationExecutor(connection)
-    before = executor.loader.graph.leaf_nodes()
-    old = _migrate([("recognizer", "0003_review_answers")])
-    try:
-        OldPrediction = old.get_model("recognizer", "Prediction")
-        common = {
-            "user_id": owner.pk,
-            "source": "draw",
-            "width": 280,
-            "height": 280,
-            "model_version": "old",
-            "duration_ms": 1.0,
-            "multi": False,
-            "digit": 4,
-            "confidence": 0.99,
-            "number": "4",
-        }
-        name = default_storage.save("predictions/2025/12/old.png", ContentFile(digits_png("4")))
-        with_file = OldPrediction.objects.create(image=name, **common)
-        without = OldPrediction.objects.create(image="predictions/2025/12/missing.png", **common)
-        new = _migrate([("recognizer", "0004_picture_sizes_and_storage_use")])
-        Migrated = new.get_model("recognizer", "Prediction")
-        assert Migrated.objects.get(pk=with_file.pk).image_bytes == default_storage.size(name)
-        assert Migrated.objects.get(pk=without.pk).image_bytes == 0
-        assert new.get_model("recognizer", "StorageUse").objects.get(pk=owner.pk).bytes == default_storage.size(name)
-    finally:
-        _migrate(before)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 class _Output:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from recognizer import services
 from recognizer.models import Prediction
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 

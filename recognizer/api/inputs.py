@@ -9,14 +9,14 @@ import base64
 import binascii
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from recognizer.models import LABEL_MAX_LENGTH, LABEL_MESSAGE, ONE_ANSWER_MESSAGE, Prediction, label_validator
-from recognizer.services import AUTO, Multi, UploadTooLarge
+from recognizer.readings import ACCEPTED_NAMES
+from recognizer.services import AUTO, Multi, upload_size_check
 
 SOURCE_MESSAGE = f"Unknown source; use one of {', '.join(Prediction.Source.values)}."
 
@@ -37,8 +37,7 @@ class PictureFileField(serializers.FileField):
         if not isinstance(data, UploadedFile):
             self.fail("invalid")
         size = data.size or 0  # an upload always knows its size
-        if size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
-            raise UploadTooLarge(size)  # answered 413, before a byte of it is decoded
+        upload_size_check(size)  # answered 413, before a byte of it is decoded
         if not size:
             self.fail("empty")
         data.seek(0)
@@ -77,9 +76,7 @@ class PictureBase64Field(serializers.CharField):
         if not text:
             self.fail("blank")
         stripped = text.rstrip("=")
-        size = len(stripped) * 3 // 4
-        if size > settings.RECOGNIZER_MAX_UPLOAD_BYTES:
-            raise UploadTooLarge(size)  # answered 413, before decoding
+        upload_size_check(len(stripped) * 3 // 4)  # answered 413, before decoding
         if "-" in stripped or "_" in stripped:  # the URL-safe alphabet
             stripped = stripped.translate(str.maketrans("-_", "+/"))
         try:
@@ -122,13 +119,12 @@ class _PictureOptions(serializers.Serializer):
 
 
 class PictureUploadSerializer(_PictureOptions):
-    image = PictureFileField(help_text="The picture: PNG, JPEG, WebP, BMP or GIF.")
+    image = PictureFileField(help_text=f"The picture: {ACCEPTED_NAMES}.")
 
 
 class PictureJSONSerializer(_PictureOptions):
     image = PictureBase64Field(
-        help_text="The picture (PNG, JPEG, WebP, BMP or GIF) as a data URL "
-        "(data:image/png;base64,...) or as plain base64."
+        help_text=f"The picture ({ACCEPTED_NAMES}) as a data URL (data:image/png;base64,...) or as plain base64."
     )
 
 

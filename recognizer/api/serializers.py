@@ -14,6 +14,16 @@ from recognizer.readings import reading_as_dict
 from restapi.openapi import ErrorSerializer
 
 
+def _box(of: str) -> serializers.ListField:
+    """Digits, lines and ignored marks each give their place in the picture alike."""
+    return serializers.ListField(
+        child=serializers.IntegerField(),
+        min_length=4,
+        max_length=4,
+        help_text=f"[x, y, width, height] {of}, in pixels.",
+    )
+
+
 class DigitSerializer(serializers.Serializer):
     digit = serializers.IntegerField(min_value=0, max_value=9)
     confidence = serializers.FloatField(
@@ -25,12 +35,7 @@ class DigitSerializer(serializers.Serializer):
         max_length=10,
         help_text="The probability of each digit 0-9, if it is a digit, so a client can show the runners-up.",
     )
-    box = serializers.ListField(
-        child=serializers.IntegerField(),
-        min_length=4,
-        max_length=4,
-        help_text="[x, y, width, height] of the digit in the picture, in pixels.",
-    )
+    box = _box("of the digit in the picture")
     uncertain = serializers.BooleanField(help_text="True when the model is not sure of this digit.")
     not_digit = serializers.FloatField(help_text="The probability that this mark is no digit at all, 0 to 1.")
     seen = serializers.CharField(
@@ -42,22 +47,12 @@ class DigitSerializer(serializers.Serializer):
 
 class LineSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="This line's digits, left to right.")
-    box = serializers.ListField(
-        child=serializers.IntegerField(),
-        min_length=4,
-        max_length=4,
-        help_text="[x, y, width, height] around the line's digits, in pixels.",
-    )
+    box = _box("around the line's digits")
     digits = DigitSerializer(many=True, help_text="The line's digits, left to right.")
 
 
 class MarkSerializer(serializers.Serializer):
-    box = serializers.ListField(
-        child=serializers.IntegerField(),
-        min_length=4,
-        max_length=4,
-        help_text="[x, y, width, height] of the mark in the picture, in pixels.",
-    )
+    box = _box("of the mark in the picture")
     not_digit = serializers.FloatField(help_text="The probability that this mark is no digit, 0 to 1.")
 
 
@@ -122,6 +117,10 @@ class _ReadingFields(serializers.Serializer):
     duration_ms = serializers.FloatField(read_only=True, help_text="Time the engine took, in milliseconds.")
 
 
+# A reading's fields by name: a stored one keeps each in the Prediction field of that name.
+_READING_FIELDS = tuple(_ReadingFields().fields)
+
+
 class ReadingSerializer(_ReadingFields):
     """A reading as the engine returns it (nothing stored)."""
 
@@ -155,23 +154,7 @@ class PredictionSerializer(_ReadingFields):
         # Built directly, for speed (see ReadingSerializer); tests check it matches the fields.
         return {
             "id": p.pk,
-            "digit": p.digit,
-            "confidence": p.confidence,
-            "probabilities": p.probabilities,
-            "digits": p.digits,  # stored as recognizer.readings.reading_as_dict made them
-            "lines": p.lines,
-            "ignored": p.ignored,
-            "number": p.number,
-            "multi": p.multi,
-            "source": p.source,
-            "uncertain": p.uncertain,
-            "forced": p.forced,
-            "notice": p.notice,
-            "separate_digits": p.separate_digits,
-            "width": p.width,
-            "height": p.height,
-            "model_version": p.model_version,
-            "duration_ms": p.duration_ms,
+            **{name: getattr(p, name) for name in _READING_FIELDS},  # stored as reading_as_dict made them
             "correct_label": p.correct_label,
             "marked_not_a_digit": p.marked_not_a_digit,
             "image_url": self._image_url(p.pk),

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from accounts.signed_in import signed_in
 from recognizer import selectors, services
-from recognizer.api.filters import PredictionFilter
 from recognizer.api.inputs import (
     PredictionCorrectionSerializer,
     ReadingJSONSerializer,
@@ -23,6 +22,7 @@ from recognizer.api.inputs import (
 from recognizer.api.openapi import E400, E404, E422, E503, PICTURE_EXAMPLES, PICTURE_REQUEST
 from recognizer.api.serializers import ModelCardSerializer, PredictionSerializer, ReadingSerializer
 from recognizer.api.throttling import ReadingAddressThrottle, ReadingVisitorThrottle
+from recognizer.filters import PredictionFilter
 from recognizer.model_in_service import model_in_service
 from recognizer.models import LABEL_MAX_LENGTH, Prediction
 from restapi.openapi import E401, E403, E413, E429, error_response

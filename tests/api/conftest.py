@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from recognizer.models import Prediction
-from tests.pages.pictures import blank_png, digits_png
+from tests.pictures import blank_png, digits_png
 
 PREDICTIONS = "/api/v1/predictions/"
 READINGS = "/api/v1/readings/"

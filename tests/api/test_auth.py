@@ -99,7 +99,9 @@ def test_an_inactive_persons_token_is_refused(api, owner):
 
 
 @pytest.fixture
-def browser(owner) -> Client:
+def session_client(owner) -> Client:
+    """The owner signed in by a session cookie, as the drawing page is, with CSRF checked (the test
+    client otherwise skips it)."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
     return client
@@ -110,34 +112,34 @@ def csrf_cookie(client: Client) -> str:
     return client.cookies["csrftoken"].value
 
 
-def test_a_session_reads_without_csrf_for_safe_methods(browser):
-    assert browser.get(PREDICTIONS).status_code == 200
+def test_a_session_reads_without_csrf_for_safe_methods(session_client):
+    assert session_client.get(PREDICTIONS).status_code == 200
 
 
-def test_a_session_post_with_the_csrf_token_works(browser, png):
-    token = csrf_cookie(browser)
-    response = browser.post(PREDICTIONS, {"image": upload(png["7"]), "source": "draw"}, HTTP_X_CSRFTOKEN=token)
+def test_a_session_post_with_the_csrf_token_works(session_client, png):
+    token = csrf_cookie(session_client)
+    response = session_client.post(PREDICTIONS, {"image": upload(png["7"]), "source": "draw"}, HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201, response.content
     assert response.json()["source"] == "draw"
 
 
-def test_a_session_post_without_the_csrf_token_is_refused(browser, png, settings):
-    response = browser.post(PREDICTIONS, {"image": upload(png["7"])})
+def test_a_session_post_without_the_csrf_token_is_refused(session_client, png, settings):
+    response = session_client.post(PREDICTIONS, {"image": upload(png["7"])})
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
-    response = browser.post("/api/v1/readings/", {"image": upload(png["7"])})
+    response = session_client.post("/api/v1/readings/", {"image": upload(png["7"])})
     assert response.status_code == 403
     assert Prediction.objects.count() == 0
 
 
-def test_a_session_delete_without_the_csrf_token_is_refused(browser, owner, png):
-    token = csrf_cookie(browser)
-    pk = browser.post(PREDICTIONS, {"image": upload(png["7"])}, HTTP_X_CSRFTOKEN=token).json()["id"]
-    assert browser.delete(f"{PREDICTIONS}{pk}/").status_code == 403
-    answer = browser.patch(f"{PREDICTIONS}{pk}/", {"correct_label": "1"}, content_type="application/json")
+def test_a_session_delete_without_the_csrf_token_is_refused(session_client, owner, png):
+    token = csrf_cookie(session_client)
+    pk = session_client.post(PREDICTIONS, {"image": upload(png["7"])}, HTTP_X_CSRFTOKEN=token).json()["id"]
+    assert session_client.delete(f"{PREDICTIONS}{pk}/").status_code == 403
+    answer = session_client.patch(f"{PREDICTIONS}{pk}/", {"correct_label": "1"}, content_type="application/json")
     assert answer.status_code == 403
     assert Prediction.objects.filter(pk=pk, correct_label=None).exists()
-    assert browser.delete(f"{PREDICTIONS}{pk}/", HTTP_X_CSRFTOKEN=token).status_code == 204
+    assert session_client.delete(f"{PREDICTIONS}{pk}/", HTTP_X_CSRFTOKEN=token).status_code == 204
 
 
 # --- image_url with the token -------------------------------------------------------------

@@ -8,10 +8,7 @@ the process keeps running.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,8 +20,8 @@ from ml.model import ARTIFACTS_DIR, CARD_NAME, get_model, loaded_model, read_car
 from recognizer import model_in_service
 from recognizer.models import Prediction
 from tests.api.conftest import READINGS, upload
+from tests.servers import without_database
 
-ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_STORAGE = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
@@ -174,27 +171,12 @@ def test_readyz_without_collected_static_files(anon, db, settings, tmp_path):
 
 def test_readyz_without_a_database_while_healthz_stays_up(tmp_path):
     """A database that cannot be reached: not ready (503, a short reason), yet alive."""
-    code = """
-import time, django
-django.setup()
-from django.test import Client
-client = Client(SERVER_NAME="localhost")
-deadline = time.monotonic() + 60
-while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
-    time.sleep(0.05)
+    script = """
 for path in ("/healthz", "/readyz"):
     response = client.get(path)
     print(response.status_code, response.json()["status"], response.json().get("reason"))
 """
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    result = without_database(tmp_path, script)
     assert result.stdout.splitlines()[-2:] == ["200 ok None", "503 unavailable database unavailable"]
     assert str(tmp_path) not in result.stdout  # the reason names no path; the log (stderr) does
     assert "unable to open database file" in result.stderr

@@ -36,27 +36,17 @@ def test_the_arguments_are_bounded():
             loadtest.main(["--token", "x", *args])
 
 
-def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, capsys, settings):
-    # One client: the test server shares one SQLite connection between its threads. The
-    # run is stopped by its number of requests; the time limit is only a backstop.
-    code = loadtest.main(
-        [
-            "--url",
-            live_server.url,
-            "--username",
-            owner.username,
-            "--password",
-            password,
-            "--concurrency",
-            "1",
-            "--seconds",
-            "300",
-            "--requests",
-            "12",
-            "--warmup",
-            "2",
-        ]
+def signed_in_run(live_server, user, password, *args: str) -> int:
+    """The script against the live server, signed in with a password, with one client: the test
+    server shares one SQLite connection between its threads."""
+    return loadtest.main(
+        ["--url", live_server.url, "--username", user.username, "--password", password, "--concurrency", "1", *args]
     )
+
+
+def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, capsys, settings):
+    # The run is stopped by its number of requests; the time limit is only a backstop.
+    code = signed_in_run(live_server, owner, password, "--seconds", "300", "--requests", "12", "--warmup", "2")
     out = capsys.readouterr().out
     assert code == 0, out
     assert "requests: 12  ok: 12  errors: 0" in out
@@ -65,22 +55,7 @@ def test_a_short_run_posts_pictures_and_reports(live_server, owner, password, ca
 
 
 def test_a_run_stops_when_its_time_is_up(live_server, owner, password, capsys):
-    code = loadtest.main(
-        [
-            "--url",
-            live_server.url,
-            "--username",
-            owner.username,
-            "--password",
-            password,
-            "--concurrency",
-            "1",
-            "--seconds",
-            "0.5",
-            "--warmup",
-            "0",
-        ]
-    )
+    code = signed_in_run(live_server, owner, password, "--seconds", "0.5", "--warmup", "0")
     out = capsys.readouterr().out
     assert code == 0, out
     done = Prediction.objects.filter(user=owner, source="api").count()

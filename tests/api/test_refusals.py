@@ -14,7 +14,7 @@ from ml.model import get_model
 from recognizer.models import Prediction
 from restapi.errors import exception_handler
 from tests.api.conftest import PREDICTIONS, READINGS, data_url, stored_files, upload
-from tests.pages.pictures import NOT_DIGITS, digits_png, grouped_digits_png, not_a_digit_png
+from tests.pictures import NOT_DIGITS, digits_png, grouped_digits_png, not_a_digit_png
 
 REFUSAL = {"code": "not_a_digit", "detail": str(NotADigit())}
 

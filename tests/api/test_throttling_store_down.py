@@ -4,10 +4,7 @@ database): the rate limits step aside, logged, and the API still answers."""
 from __future__ import annotations
 
 import logging
-import os
 import socket
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -15,7 +12,7 @@ from django.test import override_settings
 
 from config.settings import cache_settings
 from tests.api.conftest import PREDICTIONS
-from tests.servers import ROOT, free_port
+from tests.servers import free_port, without_database
 
 
 @pytest.fixture
@@ -69,28 +66,13 @@ def test_without_the_database_a_visitors_live_reading_still_goes_through(tmp_pat
     """The counts are in the database when there is no Redis: with the database unreachable the
     rate limit steps aside (logged), and a visitor's reading, which needs nothing else from the
     database, is still answered."""
-    code = """
-import base64, time, django
-django.setup()
-from django.test import Client
+    script = """
+import base64
 from benchmarks.pictures import digits_png
-client = Client(SERVER_NAME="localhost")
-deadline = time.monotonic() + 60
-while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
-    time.sleep(0.05)
 picture = "data:image/png;base64," + base64.b64encode(digits_png("7")).decode()
 response = client.post("/api/v1/readings/", {"image": picture}, content_type="application/json")
 print(response.status_code, response.json().get("number"))
 """
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "REDIS_URL": "",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    result = without_database(tmp_path, script, DJANGO_SETTINGS_MODULE="tests.settings", REDIS_URL="")
     assert result.stdout.splitlines()[-1] == "200 7"
     assert "rate limit reading not applied, the count store is unavailable" in result.stderr

@@ -1,19 +1,21 @@
 """Drawing on the drawing page as a person does, and waiting for what it shows.
 
-Strokes are real pointer moves (mouse down, moves, up) along the engine's own
-handwriting templates (benchmarks.glyphs), so the real model reads them.
+Strokes are real pointer moves (mouse down, moves, up) along the handwriting
+templates the benchmarks draw their pictures with (benchmarks.glyphs), so the real
+model reads them.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from benchmarks.glyphs import Glyph
 
-CANVAS = 400  # the canvas's own pixels (static/js/draw.js draws in these)
+CANVAS = 400  # the canvas's own pixels (its width and height in templates/recognizer/draw.html)
 
 
 def glyph_strokes(digit: str, x: float, y: float, height: float) -> list[np.ndarray]:
@@ -21,14 +23,32 @@ def glyph_strokes(digit: str, x: float, y: float, height: float) -> list[np.ndar
     return replace(Glyph(digit=digit, form=0, x=0, y=0, height=height, brush=0, slant=0.1), x=x, y=y).strokes()
 
 
-def draw(page, strokes: list[np.ndarray], step: float = 6.0) -> None:
-    """Mouse down, move along the stroke every few pixels, mouse up: one stroke each."""
+def on_canvas(page) -> Callable[[np.ndarray], tuple[float, float]]:
+    """What turns a point in canvas pixels into one on the page, for the mouse."""
     box = page.locator("#canvas").bounding_box()
     scale = box["width"] / CANVAS
 
-    def at(point):
+    def at(point: np.ndarray) -> tuple[float, float]:
         return box["x"] + point[0] * scale, box["y"] + point[1] * scale
 
+    return at
+
+
+def readings_sent(page) -> list:
+    """The requests to /api/v1/readings/ the page sends from now on, kept as it sends them."""
+    sent = []
+
+    def keep(request) -> None:
+        if "/api/v1/readings/" in request.url:
+            sent.append(request)
+
+    page.on("request", keep)
+    return sent
+
+
+def draw(page, strokes: list[np.ndarray], step: float = 6.0) -> None:
+    """Mouse down, move along the stroke every few pixels, mouse up: one stroke each."""
+    at = on_canvas(page)
     for stroke in strokes:
         page.mouse.move(*at(stroke[0]))
         page.mouse.down()

@@ -19,7 +19,7 @@ from recognizer import services
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
 from tests.e2e.drawing import draw, glyph_strokes, wait_for_reading
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 
@@ -122,10 +122,13 @@ def test_the_admins_pages_keep_to_the_policy(watched):
         page.wait_for_load_state("load")
         assert violations(page) == [], path
 
-    visit(page, f"/admin/recognizer/prediction/{stored.pk}/change/")
-    page.locator(".stored-label.placed").first.wait_for()
-    assert page.locator(".stored-label.placed").count() == page.locator(".stored-label").count() > 0
-    assert violations(page) == []
+    # The reading with its boxes and labels, in the admin and in the review queue (answered: first in it).
+    services.prediction_correct(prediction=stored, correct_label="2024")
+    for path in (f"/admin/recognizer/prediction/{stored.pk}/change/", "/admin/review/"):
+        visit(page, path)
+        page.locator(".stored-label.placed").first.wait_for()
+        assert page.locator(".stored-label.placed").count() == page.locator(".stored-label").count() > 0
+        assert violations(page) == [], path
 
 
 def test_the_api_docs_keep_to_the_policy(watched):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from PIL import Image
 
+from config.sizes import size_mb, upload_limit_mb
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import RESULTS, log_in
@@ -24,7 +25,7 @@ from tests.e2e.drawing import (
     wait_for_reading,
     wait_for_saved_reading,
 )
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 
@@ -128,7 +129,8 @@ def add_picture_files(page) -> Prediction:
     too_big = b"\x89PNG\r\n\x1a\n" + bytes(settings.RECOGNIZER_MAX_UPLOAD_BYTES)
     page.set_input_files("#file", files=[{"name": "huge.png", "mimeType": "image/png", "buffer": too_big}])
     page.locator("#error", has_text="the limit is").wait_for()
-    assert "Choose a smaller picture" in error.inner_text()
+    said = f"This picture is {size_mb(len(too_big))}; the limit is {upload_limit_mb()} MB."  # as the server says it
+    assert f"{said} Choose a smaller picture" in error.inner_text()
     return upload
 
 

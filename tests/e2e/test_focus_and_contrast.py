@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from recognizer import services
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-# (the markup draw.js makes, the label inside it): sure and unsure digits, lines, ignored marks
+# (the markup display.js makes, the label inside it): sure and unsure digits, lines, ignored marks
 LABELS_ON_THE_CANVAS = [
     ('<div class="box"><span class="box-label">7</span></div>', ".box-label"),
     ('<div class="box uncertain"><span class="box-label">7</span></div>', ".box-label"),

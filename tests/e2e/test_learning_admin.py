@@ -67,7 +67,7 @@ def test_train_compare_promote_and_roll_back_from_the_admin(page):
 
 def test_the_review_queue_works_from_the_keyboard_alone(page):
     from recognizer import services
-    from tests.pages.pictures import digits_png
+    from tests.pictures import digits_png
 
     User.objects.create_superuser("rev", "rev@example.com", PASSWORD)
     owner = User.objects.create_user("own", "", PASSWORD)

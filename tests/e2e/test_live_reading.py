@@ -13,8 +13,15 @@ from django.contrib.auth.models import User
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
-from tests.e2e.drawing import CANVAS, draw, glyph_strokes, wait_for_reading, wait_for_saved_reading
-from tests.pages.pictures import not_a_digit_png
+from tests.e2e.drawing import (
+    draw,
+    glyph_strokes,
+    on_canvas,
+    readings_sent,
+    wait_for_reading,
+    wait_for_saved_reading,
+)
+from tests.pictures import not_a_digit_png
 
 pytestmark = pytest.mark.e2e
 
@@ -38,13 +45,7 @@ def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logg
     page = screen
     User.objects.create_user("vic", "", PASSWORD)
     page.goto("/")
-    live_requests = []
-
-    def keep_live_request(r):
-        if "/api/v1/readings/" in r.url:
-            live_requests.append(r)
-
-    page.on("request", keep_live_request)
+    live_requests = readings_sent(page)
     draw(
         page,
         glyph_strokes("3", x=30, y=110, height=170)
@@ -79,20 +80,13 @@ def test_a_visitor_draws_and_reads_live_without_an_account_then_saves_after_logg
 def test_the_reading_updates_while_the_pen_is_still_down(screen):
     page = screen
     page.goto("/")
-    sent = []
-
-    def keep_reading_request(r):
-        if "/api/v1/readings/" in r.url:
-            sent.append(r)
-
-    page.on("request", keep_reading_request)
-    box = page.locator("#canvas").bounding_box()
-    scale = box["width"] / CANVAS
+    sent = readings_sent(page)
+    at = on_canvas(page)
     stroke = glyph_strokes("1", x=170, y=60, height=280)[0]
-    page.mouse.move(box["x"] + stroke[0][0] * scale, box["y"] + stroke[0][1] * scale)
+    page.mouse.move(*at(stroke[0]))
     page.mouse.down()
     for point in np.linspace(stroke[0], stroke[-1], 40):
-        page.mouse.move(box["x"] + point[0] * scale, box["y"] + point[1] * scale)
+        page.mouse.move(*at(point))
         page.wait_for_timeout(25)  # a second of drawing, the pen never lifted
     page.wait_for_function("() => document.getElementById('draw-app').dataset.readingKind === 'live'")
     during = len(sent)

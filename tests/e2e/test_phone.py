@@ -14,7 +14,7 @@ from recognizer.models import Prediction
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import RESULTS, log_in
 from tests.e2e.drawing import is_disabled, result_value, wait_for_reading, wait_for_saved_reading
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 

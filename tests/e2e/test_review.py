@@ -14,7 +14,7 @@ from recognizer import services
 from recognizer.models import Prediction
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.e2e
 

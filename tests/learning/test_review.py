@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from learning.selectors import review_queue
 from recognizer import services
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 REVIEW = reverse("learning_review")
@@ -39,7 +39,8 @@ def test_a_reviewer_answers_one_at_a_time(client, staff, owner):
     third = reading(owner, forced=True)
     client.force_login(staff)
     page = client.get(REVIEW).content.decode()
-    assert f"Reading {first.pk}: read as" in page and 'id="review-picture"' in page and "<rect" in page
+    assert f"Reading {first.pk}: read as" in page and 'id="review-picture"' in page
+    assert 'class="stored-frame"' in page and "<rect" in page and "stroke=" not in page  # boxes.html, styled by CSS
     assert "3 readings to review" in page
 
     client.post(REVIEW, {"prediction": first.pk, "action": "save", "correct_label": "1"})  # Enter

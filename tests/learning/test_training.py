@@ -16,7 +16,7 @@ from recognizer import services
 from recognizer.corrections import corrections_export
 from tests.learning.conftest import wait_for_service
 from tests.ml.test_train import FIXTURE
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker sees only what is committed
 Status = ModelVersion.Status

@@ -12,7 +12,7 @@ from learning.selectors import model_version_serving
 from learning.services import GateRefused, model_version_promote, model_version_rollback
 from recognizer import model_in_service, services
 from tests.learning.conftest import stored_version, wait_for_service
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from recognizer import services
 from recognizer.models import Prediction
-from tests.pages.pictures import digits_png
+from tests.pictures import digits_png
 
 picture = functools.cache(digits_png)  # the same drawing for every test that needs one
 HISTORY = reverse("recognizer:history")

@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from recognizer.readings import CLOSE_WITHIN, LABEL_INSIDE_BELOW
+from config.sizes import MB, SIZE_DECIMALS
+from recognizer.presentation import LABEL_INSIDE_BELOW
+from recognizer.readings import CLOSE_WITHIN
 from tests.a11y import dangling_references, described_by
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,7 @@ def test_the_drawing_page_takes_its_rules_from_the_server(client, settings):
     html = client.get(reverse("recognizer:draw")).content.decode()
     config = draw_config(html)
     assert config["maxBytes"] == 2 * 1024 * 1024 and "Pictures up to 2 MB" in html
+    assert (config["maxMb"], config["megabyte"], config["sizeDecimals"]) == ("2", MB, SIZE_DECIMALS)
     assert config["closeWithin"] == CLOSE_WITHIN and config["labelInsideBelow"] == LABEL_INSIDE_BELOW
     assert config["accepted"] == ["image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif"]
     assert f'accept="{",".join(config["accepted"])}"' in html
@@ -67,7 +70,9 @@ def test_the_drawing_page_takes_its_rules_from_the_server(client, settings):
     scripts = (STATIC / "js/draw").glob("*.js")
     for script in scripts:  # no second copy of a rule in the script
         text = script.read_text()
-        assert "image/webp" not in text and "0.25" not in text and "5 * 1024" not in text, script.name
+        assert "image/webp" not in text and "0.25" not in text and "1024" not in text, script.name
+    # A size is said by the server's rule (config.sizes), whose places come in the config.
+    assert not re.search(r"toFixed\(\d", (STATIC / "js/draw/pictures.js").read_text())
 
 
 def test_visitors_can_draw_without_an_account_and_are_told_what_is_stored(client):

@@ -6,10 +6,16 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
+from config.settings import cache_settings
+from recognizer import services, thumbnails
+from recognizer.models import Prediction
 from tests.pages.readings import make
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +39,37 @@ def test_the_thumbnail_is_small(owner_client, owner):
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     assert max(Image.open(io.BytesIO(response.content)).size) <= 240
+
+
+def test_a_thumbnail_is_made_once_and_forgotten_with_its_picture(
+    owner_client, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    prediction = make(owner, "7")
+    name = prediction.image.name
+    assert name
+    url = reverse("recognizer:image", kwargs={"pk": prediction.pk})
+    made: list[bytes] = []
+    make_thumbnail = thumbnails._made
+
+    def counted(png: bytes) -> bytes:
+        made.append(png)
+        return make_thumbnail(png)
+
+    monkeypatch.setattr(thumbnails, "_made", counted)
+    first, again = (owner_client.get(url, {"size": "thumb"}).content for _ in range(2))
+    assert first == again and len(made) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the picture goes once its row's deletion commits
+        services.predictions_delete(readings=Prediction.objects.filter(pk=prediction.pk))
+    assert cache.get(thumbnails._key(name)) is None
+
+
+def test_a_cache_that_does_not_answer_costs_only_the_making_again(owner_client, owner, caplog):
+    prediction = make(owner, "7")
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with override_settings(CACHES=cache_settings(closed, 0.25)):
+        response = owner_client.get(reverse("recognizer:image", kwargs={"pk": prediction.pk}), {"size": "thumb"})
+    assert response.status_code == 200 and max(Image.open(io.BytesIO(response.content)).size) <= 240
+    assert "thumbnail made again, the cache is unavailable" in caplog.text
 
 
 def test_stored_pictures_have_no_public_address(owner_client, owner, settings):

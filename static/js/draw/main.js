@@ -222,8 +222,7 @@ function readAnyway() {
 function addPicture(file) {
   hideError();
   if (!file) return Promise.resolve();
-  const limits = { maxBytes: config.maxBytes, accepted: config.accepted, acceptedNames: config.acceptedNames };
-  return openPicture(file, limits).then((picture) => {
+  return openPicture(file, config).then((picture) => {
     pad.setImage(picture);
     pad.canvas.focus({ preventScroll: true }); // the picture is on the canvas: so is the focus
     setStatus("Picture added. Draw over it if you like; it is read now.");

@@ -1,8 +1,8 @@
 /* Pictures people add: checked against the server's limits before anything is sent. */
 
-export function megabytes(bytes) {
-  const mb = bytes / (1024 * 1024);
-  return mb >= 10 ? mb.toFixed(0) : mb.toFixed(1).replace(/\.0$/, "");
+/* A size as the server's messages say it ("6.3 MB"): its rule comes from the server (config.sizes). */
+function megabytes(bytes, { megabyte, sizeDecimals }) {
+  return `${(bytes / megabyte).toFixed(sizeDecimals)} MB`;
 }
 
 export function loadImage(blob) {
@@ -15,12 +15,15 @@ export function loadImage(blob) {
   });
 }
 
-/* {el, blob, name, url, width, height} for Pad.setImage, or a rejection with a sentence to show. */
-export function openPicture(file, { maxBytes, accepted, acceptedNames }) {
+/* {el, blob, name, url, width, height} for Pad.setImage, or a rejection with a sentence to show.
+   `limits` is the page's config: the limit and how a size is said (config.sizes.script_sizes),
+   and the formats accepted. */
+export function openPicture(file, limits) {
+  const { maxBytes, maxMb, accepted, acceptedNames } = limits;
   const unreadable = `This file is not an image we can read (${acceptedNames}).`;
   if (file.size > maxBytes) {
-    return Promise.reject(new Error(`This picture is ${megabytes(file.size)} MB; the limit is ` +
-                                    `${megabytes(maxBytes)} MB. Choose a smaller picture.`));
+    return Promise.reject(new Error(`This picture is ${megabytes(file.size, limits)}; the limit is ` +
+                                    `${maxMb} MB. Choose a smaller picture.`));
   }
   if (file.type && accepted.indexOf(file.type) < 0) return Promise.reject(new Error(unreadable));
   return loadImage(file).then((loaded) => {

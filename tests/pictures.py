@@ -1,7 +1,7 @@
-"""Real pictures for the page and browser tests: digits drawn by the engine's own
-stroke templates (benchmarks.pictures.digits_png), a blank canvas, and drawings the engine
-should refuse as no digit (a star, a scribble, letters), drawn with OpenCV as a
-thick brush on the drawing page's 280x280 canvas draws them."""
+"""Real pictures for the tests: digits drawn by the stroke templates the benchmarks draw
+with (benchmarks.pictures.digits_png), a blank canvas, and drawings the engine should
+refuse as no digit (a star, a scribble, letters), drawn with OpenCV as a thick brush on
+the drawing page's 280x280 canvas draws them."""
 
 from __future__ import annotations
 
