@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import keras
 
+from ml.model import DIGITS
+
 INPUT_SHAPE = (28, 28, 1)
-CLASSES = tuple(range(10))
-NOT_A_DIGIT = len(CLASSES)  # the extra output: ink that is no digit
+CLASSES = tuple(range(DIGITS))
 
 
 def _conv_block(x, filters: int):

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ml.model import calibrate
+from ml.model import NOT_A_DIGIT, calibrate
 
-NOT_A_DIGIT = 10
 # The goals the thresholds are chosen for.
 MAX_RIGHT_FLAGGED = 0.05  # at most this share of right readings flagged "not sure"
 WRONG_FLAGGED = 0.9  # flagging this share of wrong readings is enough (the goal is 70%: a wide margin,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml.handwriting import NOT_A_DIGIT
+from ml.model import NOT_A_DIGIT
 
 IDX_IMAGES = 0x00000803
 IDX_LABELS = 0x00000801

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ml.card import calibration_card, file_fields, write_card
-from ml.data import load_mnist
+from ml.data import Mnist, load_mnist
 from ml.evaluate import evaluate_model
 from ml.export import write_model
-from ml.handwriting import DEFAULT_ROOT
+from ml.handwriting import DEFAULT_ROOT, Images
 from ml.handwriting import load as load_handwriting
 from ml.model import ARTIFACTS_DIR, CARD_NAME
 from ml.train import CALIBRATION_SETTINGS, calibrate_on, predictor
@@ -55,22 +55,13 @@ def _member_cards(folders: list[Path]) -> list[dict]:
     cards = [json.loads((folder / CARD_NAME).read_text()) for folder in folders]
     for key in SHARED:
         if len({json.dumps(card.get(key), sort_keys=True) for card in cards}) > 1:
-            raise SystemExit(f"the members' cards disagree on {key!r}: train them on the same data")
+            raise ValueError(f"the members' cards disagree on {key!r}: train them on the same data")
     return cards
 
 
-def ensemble(
-    folders: list[Path],
-    *,
-    mnist: str | Path,
-    handwriting: Path,
-    cache: Path | None,
-    out_dir: Path,
-    command: str,
-    log=print,
-) -> dict:
-    """Join the models in ``folders`` (each a training run's output), measure and calibrate the
-    pair, and write it with its card into ``out_dir``."""
+def ensemble(folders: list[Path], *, data: Mnist, calibration: Images, out_dir: Path, command: str, log=print) -> dict:
+    """Join the models in ``folders`` (each a training run's output), measure the pair on MNIST's
+    test set, calibrate it on ``calibration`` and write it with its card into ``out_dir``."""
     import keras
 
     started = time.perf_counter()
@@ -78,12 +69,9 @@ def ensemble(
     members = [keras.models.load_model(folder / card["file"]) for folder, card in zip(folders, cards, strict=True)]
     model = join(members)
     predict = predictor(model)
-    data = load_mnist(mnist)
     test = evaluate_model(predict, data.x_test, data.y_test)
     log(test.format())
-    calibration = calibrate_on(
-        predict, load_handwriting(handwriting, "calibration", cache=cache, **CALIBRATION_SETTINGS), log
-    )
+    fitted = calibrate_on(predict, calibration, log)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = f"digits-{created:%Y%m%d-%H%M%S}"
     files = write_model(model, out_dir, version)
@@ -96,13 +84,19 @@ def ensemble(
         **file_fields(files),
         "parameters": int(model.count_params()),
         "members": [_member_summary(card) for card in cards],
-        "hyperparameters": {key: value for key, value in cards[0]["hyperparameters"].items() if key != "seed"},
+        "hyperparameters": _shared_hyperparameters(cards),
         "test_accuracy": test.accuracy,
         "test_per_class_accuracy": test.per_class,
-        **calibration_card(calibration),
+        **calibration_card(fitted),
     }
     write_card(card, out_dir, log)
     return card
+
+
+def _shared_hyperparameters(cards: list[dict]) -> dict:
+    """The settings every member was trained with alike; each member's own are in its summary."""
+    first = cards[0]["hyperparameters"]
+    return {key: value for key, value in first.items() if all(c["hyperparameters"].get(key) == value for c in cards)}
 
 
 def _member_summary(card: dict) -> dict:
@@ -111,7 +105,7 @@ def _member_summary(card: dict) -> dict:
         "version": card["version"],
         "training_command": card["training_command"],
         "training_seconds": card["training_seconds"],
-        "seed": card["hyperparameters"]["seed"],
+        "hyperparameters": card["hyperparameters"],
         "validation_accuracy": card.get("validation_accuracy"),
         "test_accuracy": card["test_accuracy"],
     }
@@ -129,9 +123,8 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return ensemble(
         args.members,
-        mnist=args.data,
-        handwriting=args.handwriting,
-        cache=args.cache,
+        data=load_mnist(args.data),
+        calibration=load_handwriting(args.handwriting, "calibration", cache=args.cache, **CALIBRATION_SETTINGS),
         out_dir=args.out,
         command="python -m ml.ensemble " + shlex.join(argv),
         log=lambda line: print(line, flush=True),

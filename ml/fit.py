@@ -15,6 +15,7 @@ import numpy as np
 from ml.augment import augment_batch
 from ml.data import Extra, Mnist
 from ml.handwriting import Handwriting
+from ml.pairs import touching_forms
 from ml.render import whole_form
 
 # Share of MNIST training images shown each epoch as the pipeline makes them from
@@ -58,19 +59,27 @@ def split_data(
     extra: Extra | None,
     handwriting: Handwriting | None,
     log,
+    touching: int = 0,
 ) -> Split:
-    """MNIST's training file into train and validation; the other sets and corrections join train only."""
+    """MNIST's training file into train and validation; the other sets, ``touching`` pairs and
+    halves made from the training digits (ml.pairs) and corrections join train only."""
     order = rng.permutation(len(data.x_train))
     if limit:
         order = order[:limit]
     val_idx, train_idx = order[:validation_size], order[validation_size:]
     x_train, y_train = data.x_train[train_idx], data.y_train[train_idx]
     x_pipeline = pipeline_forms(x_train)
-    for name, more in (("extra", extra), ("handwriting", handwriting.train if handwriting else None)):
-        if more is not None:  # they teach the model; they are never used to validate it
-            x_train, y_train = np.concatenate([x_train, more.x]), np.concatenate([y_train, more.y])
-            x_pipeline = np.concatenate([x_pipeline, more.x])  # already in the pipeline's form
-            log(f"with {len(more.x)} {name} images")
+    more: list[tuple[str, np.ndarray, np.ndarray]] = []  # they teach the model; they never validate it
+    if extra is not None:
+        more.append(("extra", extra.x, extra.y))
+    if handwriting is not None:
+        more.append(("handwriting", handwriting.train.x, handwriting.train.y))
+    if touching:
+        more.append(("touching", *touching_forms(x_train, y_train, touching, rng)))
+    for name, x, y in more:
+        x_train, y_train = np.concatenate([x_train, x]), np.concatenate([y_train, y])
+        x_pipeline = np.concatenate([x_pipeline, x])  # already in the pipeline's form
+        log(f"with {len(x)} {name} images")
     x_val = data.x_train[val_idx][..., None].astype(np.float32) / 255.0
     return Split(x_train, x_pipeline, y_train, x_val, data.y_train[val_idx])
 

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.model import NOT_A_DIGIT
 from ml.non_digits import synthetic_non_digits
 from ml.render import Strokes, draw_strokes, model_form, scan_picture
 
-NOT_A_DIGIT = 10
 SPLITS = ("train", "calibration", "test")
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 

@@ -20,7 +20,7 @@ import numpy as np
 from ml import handwriting as hw
 from ml.calibrate import expected_calibration_error, reliability
 from ml.errors import ImageError
-from ml.model import DigitModel
+from ml.model import NOT_A_DIGIT, DigitModel
 from ml.non_digits import synthetic_non_digits
 from ml.pipeline import read
 
@@ -33,7 +33,7 @@ REFUSED = 10  # the answer "not a digit", as a column of the confusion matrix
 @dataclass(frozen=True)
 class Answer:
     source: str
-    label: int  # 0-9, or hw.NOT_A_DIGIT
+    label: int  # 0-9, or NOT_A_DIGIT
     digit: int  # the digit the model would name (forced past a refusal)
     confidence: float
     uncertain: bool
@@ -61,7 +61,7 @@ def _pictures(root: Path, rng: np.random.Generator, per_set: int | None) -> Iter
             for _ in range(RENDERS if item.strokes is not None else 1):
                 yield item.source, item.label, hw.picture(item, rng)
     for image, source in synthetic_non_digits("test", NON_DIGITS if per_set is None else min(per_set, NON_DIGITS)):
-        yield source, hw.NOT_A_DIGIT, image
+        yield source, NOT_A_DIGIT, image
 
 
 def answers(model: DigitModel, root: Path, per_set: int | None = None) -> list[Answer]:
@@ -76,7 +76,7 @@ def answers(model: DigitModel, root: Path, per_set: int | None = None) -> list[A
             out.append(Answer(source, label, -1, 0.0, True, True))
             continue
         d = reading.digits[0]
-        as_number = _refused_as_number(_png(grey), model) if label == hw.NOT_A_DIGIT else None
+        as_number = _refused_as_number(_png(grey), model) if label == NOT_A_DIGIT else None
         out.append(Answer(source, label, d.digit, d.confidence, d.uncertain, reading.forced, as_number))
     return out
 
@@ -104,7 +104,7 @@ class SetFigures:
 
 
 def figures(source: str, group: list[Answer]) -> SetFigures:
-    digits = all(a.label != hw.NOT_A_DIGIT for a in group)
+    digits = all(a.label != NOT_A_DIGIT for a in group)
     refused = float(np.mean([a.refused for a in group]))
     if not digits:
         as_number = float(np.mean([bool(a.refused_as_number) for a in group]))
@@ -127,11 +127,11 @@ def figures(source: str, group: list[Answer]) -> SetFigures:
 def by_source(all_answers: list[Answer]) -> list[SetFigures]:
     sources = sorted(
         {a.source for a in all_answers},
-        key=lambda s: (all(a.label == hw.NOT_A_DIGIT for a in all_answers if a.source == s), s),
+        key=lambda s: (all(a.label == NOT_A_DIGIT for a in all_answers if a.source == s), s),
     )
     rows = [figures(s, [a for a in all_answers if a.source == s]) for s in sources]
-    real = [a for a in all_answers if a.label != hw.NOT_A_DIGIT]
-    fake = [a for a in all_answers if a.label == hw.NOT_A_DIGIT]
+    real = [a for a in all_answers if a.label != NOT_A_DIGIT]
+    fake = [a for a in all_answers if a.label == NOT_A_DIGIT]
     return [*rows, figures("all other writers' digits", real), figures("all non-digits", fake)]
 
 
@@ -202,7 +202,7 @@ def reliability_png(all_answers: list[Answer], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    real = [a for a in all_answers if a.label != hw.NOT_A_DIGIT]
+    real = [a for a in all_answers if a.label != NOT_A_DIGIT]
     confidence = np.array([a.confidence for a in real])
     right = np.array([a.right for a in real])
     points = reliability(confidence, right, bins=10)

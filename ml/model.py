@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from onnxruntime import InferenceSession  # imported where a model is loaded: it takes a while
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
+# The model's outputs: the ten digits, then "not a digit" (ink that is no digit), also the label
+# of the non-digits it is trained on.
+DIGITS = 10
+NOT_A_DIGIT = DIGITS
 CARD_NAME = "model_card.json"
 # For a card that chose none from data (see ml.calibrate): the digit's probability
 # below which a reading is flagged, and the "not a digit" probability at which a

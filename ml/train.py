@@ -43,6 +43,7 @@ def train(
     extra: Extra | None = None,
     handwriting: Handwriting | None = None,
     width: float = 1.0,
+    touching: int = 0,
     command: str = "",
     log=print,
     version: str | None = None,
@@ -61,7 +62,14 @@ def train(
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
     split = split_data(
-        data, rng, validation_size=validation_size, limit=limit, extra=extra, handwriting=handwriting, log=log
+        data,
+        rng,
+        validation_size=validation_size,
+        limit=limit,
+        extra=extra,
+        handwriting=handwriting,
+        log=log,
+        touching=touching,
     )
     log(f"training on {len(split.x_train)} images, validating on {len(split.x_val)}, {epochs} epochs, seed {seed}")
     model = build_model(width)
@@ -82,7 +90,13 @@ def train(
         handwriting=handwriting,
         files=(keras_path, onnx_path),
         parameters=int(model.count_params()),
-        hyperparameters={"epochs": epochs, "batch_size": batch_size, "seed": seed, "width": width},
+        hyperparameters={
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "seed": seed,
+            "width": width,
+            "touching_pairs": touching,
+        },
         split=split,
         validation=validation,
         test=test,
@@ -134,6 +148,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--width", type=float, default=1.0, help="filters per layer, times the base 32-64-128")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--touching", type=int, default=0, help="this many touching pairs and halves made from MNIST (ml.pairs)"
+    )
     p.add_argument("--out", type=Path, default=ARTIFACTS_DIR, help="where the model and its card go")
     p.add_argument("--limit", type=int, help="use only this many training images (for quick checks)")
     p.add_argument("--validation-size", type=int, default=VALIDATION_SIZE)
@@ -183,6 +200,7 @@ def run(args: argparse.Namespace, command: str) -> dict:
         extra=load_extra(args.extra) if args.extra else None,
         handwriting=handwriting,
         width=args.width,
+        touching=args.touching,
         command=command,
         log=log,
     )

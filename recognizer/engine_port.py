@@ -10,8 +10,7 @@ answered here alone (tests/test_architecture.py holds the rest of the app to it)
 from ml.decode import ACCEPTED_FORMATS
 from ml.errors import ImageError, NotADigit
 from ml.evaluate import main as model_evaluate
-from ml.handwriting import NOT_A_DIGIT
-from ml.model import DigitModel, ModelUnavailable, get_model, load_model, loaded_model
+from ml.model import NOT_A_DIGIT, DigitModel, ModelUnavailable, get_model, load_model, loaded_model
 from ml.pipeline import encode_png, model_inputs, read
 from ml.reading import DigitReading, Reading
 

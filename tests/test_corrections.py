@@ -71,11 +71,11 @@ def test_a_label_of_several_lines_pairs_its_digits_ignoring_the_spaces(owner, st
 
 
 def test_readings_answered_not_a_digit_are_exported_as_the_non_digit_class(owner, staff, tmp_path, capsys):
-    from ml.handwriting import NOT_A_DIGIT
+    from ml.model import NOT_A_DIGIT
     from recognizer.services import prediction_mark_not_digit
     from tests.pictures import not_a_digit_png
 
-    assert NOT_A_DIGIT == 10  # the model's eleventh output (ml.architecture)
+    assert NOT_A_DIGIT == 10  # the model's eleventh output (ml.model)
     star = prediction_create(user=owner, image=not_a_digit_png("star"), multi=False, source="draw", force=True)
     prediction_mark_not_digit(prediction=star)  # the owner says so ...
     prediction_review(prediction=star, reviewer=staff)  # ... and a reviewer checks it

@@ -9,6 +9,7 @@ import pytest
 
 from ml import handwriting as hw
 from ml import non_digits, render
+from ml.model import NOT_A_DIGIT
 
 ROOT = hw.DEFAULT_ROOT
 needs_data = pytest.mark.skipif(not (ROOT / "uji_pen").exists(), reason=f"the shared data sets are not at {ROOT}")
@@ -39,7 +40,7 @@ def test_no_uji_writer_is_in_two_splits():
 def test_the_one_writers_digits_are_only_measured_and_the_symbols_shared_out():
     train = hw.ipad(ROOT, "train")
     test = hw.ipad(ROOT, "test")
-    assert all(item.label == hw.NOT_A_DIGIT for item in train)
+    assert all(item.label == NOT_A_DIGIT for item in train)
     assert {item.source for item in test} == {"ipad digits", "ipad symbols"}
 
 
@@ -75,7 +76,7 @@ def test_build_makes_labelled_model_forms(tmp_path: Path):
     images = hw.load(ROOT, "calibration", cache=tmp_path, renders=1, non_digits=20)
     assert images.x.shape[1:] == (28, 28) and len(images.x) == len(images.y) == len(images.source)
     assert (images.y[images.source == "uji"] < 10).all()
-    assert (images.y[images.source == "shapes and scribbles"] == hw.NOT_A_DIGIT).all()
+    assert (images.y[images.source == "shapes and scribbles"] == NOT_A_DIGIT).all()
     again = hw.load(ROOT, "calibration", cache=tmp_path, renders=1, non_digits=20)
     np.testing.assert_array_equal(again.x, images.x)
     assert len(list(tmp_path.glob("*.npz"))) == 1

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 from ml import measure
-from ml.handwriting import NOT_A_DIGIT
 from ml.measure import Answer
+from ml.model import NOT_A_DIGIT
 
 
 def answers() -> list[Answer]:

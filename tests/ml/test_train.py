@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from ml.data import Extra, Mnist
-from ml.handwriting import NOT_A_DIGIT, Handwriting, Images
-from ml.model import load_model
+from ml.handwriting import Handwriting, Images
+from ml.model import NOT_A_DIGIT, load_model
 from ml.train import train
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
@@ -99,3 +99,30 @@ def test_other_writers_train_and_calibrate_the_not_a_digit_class(tmp_path):
     probabilities = model.predict(x[:4].astype(np.float32) / 255.0)
     assert probabilities.shape == (4, 11)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-9)
+
+
+def test_two_trained_models_join_into_one_that_averages_them(tmp_path):
+    import keras
+
+    from ml.ensemble import ensemble
+
+    with np.load(FIXTURE) as sample:
+        x, y = sample["x"], sample["y"]
+    data = Mnist(x_train=x[:400], y_train=y[:400], x_test=x[400:600], y_test=y[400:600], sha256="f" * 64)
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for seed, folder in enumerate(folders, start=1):
+        train(data, out_dir=folder, epochs=1, batch_size=64, validation_size=100, seed=seed, log=lambda line: None)
+    calibration = Images(x[600:800], y[600:800], np.array(["mnist"] * 200))
+    card = ensemble(
+        folders, data=data, calibration=calibration, out_dir=tmp_path / "pair", command="joined", log=lambda line: None
+    )
+
+    assert [m["hyperparameters"]["seed"] for m in card["members"]] == [1, 2]
+    assert "seed" not in card["hyperparameters"] and card["hyperparameters"]["epochs"] == 1
+    assert card["data_sha256"] == "f" * 64 and "uncertain_below" in card["thresholds"]
+    # One served graph whose answer is the mean of the members' answers.
+    images = x[800:832].astype(np.float32) / 255.0
+    members = [keras.saving.load_model(f / json.loads((f / "model_card.json").read_text())["file"]) for f in folders]
+    mean = np.mean([m(images[..., None], training=False).numpy() for m in members], axis=0)
+    np.testing.assert_allclose(load_model(tmp_path / "pair").predict_raw(images), mean, atol=1e-4)
+    assert load_model(tmp_path / "pair").version == card["version"]
