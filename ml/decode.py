@@ -16,8 +16,8 @@ import numpy as np
 from PIL import ExifTags, Image
 
 from ml.errors import ImageTooLarge, UnreadableImage
+from ml.formats import ACCEPTED_FORMATS
 
-ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF")  # JPEG also opens MPO (phone cameras)
 # Handwriting needs no more than a 12-megapixel phone photo (4032x3024). A picture
 # costs a worker up to about 9 bytes a pixel while it is decoded and shrunk (a
 # transparent palette: its indices, their RGBA, Pillow's premultiplied copy; a

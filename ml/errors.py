@@ -7,6 +7,8 @@ code failed.
 
 from __future__ import annotations
 
+from ml.formats import ACCEPTED_NAMES
+
 
 class ImageError(ValueError):
     """A picture the engine refuses; ``str()`` is a sentence for the end user."""
@@ -18,7 +20,7 @@ class ImageError(ValueError):
 
 
 class UnreadableImage(ImageError):
-    message = "This file is not an image we can read (PNG, JPEG, WebP, BMP or GIF)."
+    message = f"This file is not an image we can read ({ACCEPTED_NAMES})."
 
 
 class ImageTooLarge(ImageError):

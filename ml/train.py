@@ -74,12 +74,43 @@ def train(
     log(f"training on {len(split.x_train)} images, validating on {len(split.x_val)}, {epochs} epochs, seed {seed}")
     model = build_model(width)
     fit_model(model, split, rng, epochs=epochs, batch_size=batch_size, log=log, progress=progress)
+    hyperparameters = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "width": width}
+    card = _measured_and_written(
+        model,
+        data=data,
+        split=split,
+        extra=extra,
+        handwriting=handwriting,
+        hyperparameters={**hyperparameters, "touching_pairs": touching},
+        out_dir=out_dir,
+        version=version,
+        command=command,
+        started=started,
+        log=log,
+    )
+    return card
+
+
+def _measured_and_written(
+    model,
+    *,
+    data: Mnist,
+    split: Split,
+    extra: Extra | None,
+    handwriting: Handwriting | None,
+    hyperparameters: dict,
+    out_dir: Path,
+    version: str | None,
+    command: str,
+    started: float,
+    log,
+) -> dict:
+    """The trained model evaluated, calibrated and exported, with its card beside it."""
     predict = predictor(model)
     validation, test = _evaluate(predict, split, data, log)
     calibration = calibrate_on(predict, handwriting.calibration, log) if handwriting is not None else None
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = version or f"digits-{created:%Y%m%d-%H%M%S}"
-    keras_path, onnx_path = export(model, out_dir, version, width)
     card = model_card(
         version=version,
         created=created,
@@ -88,15 +119,9 @@ def train(
         data=data,
         extra=extra,
         handwriting=handwriting,
-        files=(keras_path, onnx_path),
+        files=export(model, out_dir, version, hyperparameters["width"]),
         parameters=int(model.count_params()),
-        hyperparameters={
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "seed": seed,
-            "width": width,
-            "touching_pairs": touching,
-        },
+        hyperparameters=hyperparameters,
         split=split,
         validation=validation,
         test=test,

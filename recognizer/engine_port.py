@@ -7,15 +7,16 @@ site relies on is listed here, and a change in the engine's own layout is
 answered here alone (tests/test_architecture.py holds the rest of the app to it).
 """
 
-from ml.decode import ACCEPTED_FORMATS
 from ml.errors import ImageError, NotADigit
 from ml.evaluate import main as model_evaluate
+from ml.formats import ACCEPTED_FORMATS, ACCEPTED_NAMES
 from ml.model import NOT_A_DIGIT, DigitModel, ModelUnavailable, get_model, load_model, loaded_model
 from ml.pipeline import encode_png, model_inputs, read
 from ml.reading import DigitReading, Reading
 
 __all__ = [
     "ACCEPTED_FORMATS",
+    "ACCEPTED_NAMES",
     "NOT_A_DIGIT",
     "DigitModel",
     "DigitReading",

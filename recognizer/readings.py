@@ -23,8 +23,6 @@ CLOSE_WITHIN = 0.25
 
 # The pictures the engine opens, as browsers name them (a file input's accept) and as people do.
 ACCEPTED_TYPES = tuple(f"image/{name.lower()}" for name in ACCEPTED_FORMATS)  # as IANA names all five
-_NAMES = [{"JPEG": "JPEG", "WEBP": "WebP"}.get(name, name) for name in ACCEPTED_FORMATS]
-ACCEPTED_NAMES = f"{', '.join(_NAMES[:-1])} or {_NAMES[-1]}"
 
 
 def reading_as_dict(reading: Reading, *, seen: bool = False) -> dict:

@@ -28,11 +28,12 @@ from accounts.decorators import login_or_token_required
 from accounts.signed_in import signed_in
 from config.sizes import script_sizes, upload_limit_mb
 from recognizer import selectors, services
+from recognizer.engine_port import ACCEPTED_NAMES
 from recognizer.filters import PredictionFilter
 from recognizer.forms import AnswerForm, CorrectionForm
 from recognizer.models import Prediction
 from recognizer.presentation import lines_shown, marks_shown, percent, reading_shown, script_rules
-from recognizer.readings import ACCEPTED_NAMES, ACCEPTED_TYPES
+from recognizer.readings import ACCEPTED_TYPES
 from recognizer.thumbnails import thumbnail
 
 HISTORY_PAGE_SIZE = 24

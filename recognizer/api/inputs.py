@@ -14,8 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from recognizer.engine_port import ACCEPTED_NAMES
 from recognizer.models import LABEL_MAX_LENGTH, LABEL_MESSAGE, ONE_ANSWER_MESSAGE, Prediction, label_validator
-from recognizer.readings import ACCEPTED_NAMES
 from recognizer.services import AUTO, Multi, upload_size_check
 
 SOURCE_MESSAGE = f"Unknown source; use one of {', '.join(Prediction.Source.values)}."

@@ -16,6 +16,13 @@ from ml.train import train
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
 
 
+def one_epoch(data: Mnist, out_dir: Path, **options) -> dict:
+    """A run of one short epoch (validating on 100 images), quiet unless ``log`` is given."""
+    return train(
+        data, out_dir=out_dir, epochs=1, batch_size=64, validation_size=100, **{"log": lambda line: None, **options}
+    )
+
+
 def test_training_writes_a_model_its_onnx_twin_and_a_true_card(tmp_path):
     import keras
 
@@ -23,15 +30,7 @@ def test_training_writes_a_model_its_onnx_twin_and_a_true_card(tmp_path):
         x, y = sample["x"], sample["y"]
     data = Mnist(x_train=x[:800], y_train=y[:800], x_test=x[800:], y_test=y[800:], sha256="f" * 64)
     lines: list[str] = []
-    card = train(
-        data,
-        out_dir=tmp_path,
-        epochs=1,
-        batch_size=64,
-        validation_size=100,
-        command="python -m ml.train --epochs 1",
-        log=lines.append,
-    )
+    card = one_epoch(data, tmp_path, command="python -m ml.train --epochs 1", log=lines.append)
 
     assert any(line.startswith("epoch 1/1") for line in lines)
     on_disk = json.loads((tmp_path / "model_card.json").read_text())
@@ -55,9 +54,7 @@ def test_extra_images_join_the_training_split_only(tmp_path):
         x, y = sample["x"], sample["y"]
     data = Mnist(x_train=x[:300], y_train=y[:300], x_test=x[300:400], y_test=y[300:400], sha256="f" * 64)
     extra = Extra(x=x[900:950], y=y[900:950], sha256="e" * 64)
-    card = train(
-        data, out_dir=tmp_path, epochs=1, batch_size=64, validation_size=100, extra=extra, log=lambda line: None
-    )
+    card = one_epoch(data, tmp_path, extra=extra)
     assert card["hyperparameters"]["training_size"] == 200 + 50
     assert card["hyperparameters"]["validation_size"] == 100
     assert card["extra_data"] == {"images": 50, "sha256": "e" * 64}
@@ -80,15 +77,7 @@ def test_other_writers_train_and_calibrate_the_not_a_digit_class(tmp_path):
         calibration=images(slice(500, 600), slice(60, 120)),
         settings={"renders": 1},
     )
-    card = train(
-        data,
-        out_dir=tmp_path,
-        epochs=1,
-        batch_size=64,
-        validation_size=100,
-        handwriting=handwriting,
-        log=lambda line: None,
-    )
+    card = one_epoch(data, tmp_path, handwriting=handwriting)
     assert card["hyperparameters"]["training_size"] == 200 + 160
     assert card["handwriting"] == {"renders": 1, "training_images": 160, "calibration_images": 160}
     assert card["calibration"]["temperature"] > 0 and card["calibration"]["digits"] == 100
@@ -111,7 +100,7 @@ def test_two_trained_models_join_into_one_that_averages_them(tmp_path):
     data = Mnist(x_train=x[:400], y_train=y[:400], x_test=x[400:600], y_test=y[400:600], sha256="f" * 64)
     folders = [tmp_path / "first", tmp_path / "second"]
     for seed, folder in enumerate(folders, start=1):
-        train(data, out_dir=folder, epochs=1, batch_size=64, validation_size=100, seed=seed, log=lambda line: None)
+        one_epoch(data, folder, seed=seed)
     calibration = Images(x[600:800], y[600:800], np.array(["mnist"] * 200))
     card = ensemble(
         folders, data=data, calibration=calibration, out_dir=tmp_path / "pair", command="joined", log=lambda line: None
