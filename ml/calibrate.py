@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def choose_uncertain_below(confidence: np.ndarray, right: np.ndarray) -> float:
     limit = float(np.quantile(confidence[right], MAX_RIGHT_FLAGGED, method="lower"))
     if right.all():
         return limit
-    enough = float(np.nextafter(np.quantile(confidence[~right], WRONG_FLAGGED, method="higher"), 1.0))
+    # Just above the k-th least sure wrong reading flags k of them: the fewest that make WRONG_FLAGGED.
+    wrong = np.sort(confidence[~right])
+    enough = float(np.nextafter(wrong[math.ceil(WRONG_FLAGGED * len(wrong)) - 1], 1.0))
     return min(limit, enough)
 
 

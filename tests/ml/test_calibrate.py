@@ -66,3 +66,15 @@ def test_a_ten_class_model_is_never_refused():
     raw, labels = overconfident(500, 10, rng, temperature=0.5)
     fitted = calibrate.fit(raw, labels)
     assert fitted.refuse_at == 1.0 and fitted.figures["non_digits"] == 0
+
+
+@pytest.mark.parametrize("wrong", [20, 37, 400])
+def test_not_sure_flags_just_enough_wrong_readings_when_that_flags_few_right_ones(wrong):
+    rng = np.random.default_rng(wrong)
+    right = np.ones(5000, bool)
+    right[:wrong] = False
+    confidence = np.where(right, rng.uniform(0.97, 1.0, right.size), rng.uniform(0.3, 0.96, right.size))
+    threshold = calibrate.choose_uncertain_below(confidence, right)
+    flagged = int((confidence[~right] < threshold).sum())
+    assert flagged == int(np.ceil(calibrate.WRONG_FLAGGED * wrong))  # enough, and not one more
+    assert (confidence[right] < threshold).mean() <= calibrate.MAX_RIGHT_FLAGGED
