@@ -90,10 +90,20 @@ def test_other_writers_train_and_calibrate_the_not_a_digit_class(tmp_path):
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-9)
 
 
-def test_two_trained_models_join_into_one_that_averages_them(tmp_path):
+def moved(images: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """(n, 28, 28) images moved down by ``rows`` and right by ``columns``, zeros filling in."""
+    out = np.zeros_like(images)
+    height, width = images.shape[1:]
+    out[:, max(rows, 0) : height + min(rows, 0), max(columns, 0) : width + min(columns, 0)] = images[
+        :, max(-rows, 0) : height + min(-rows, 0), max(-columns, 0) : width + min(-columns, 0)
+    ]
+    return out
+
+
+def test_two_trained_models_join_into_one_that_averages_them_over_moved_views(tmp_path):
     import keras
 
-    from ml.ensemble import ensemble
+    from ml.ensemble import SHIFTS, ensemble
 
     with np.load(FIXTURE) as sample:
         x, y = sample["x"], sample["y"]
@@ -109,9 +119,11 @@ def test_two_trained_models_join_into_one_that_averages_them(tmp_path):
     assert [m["hyperparameters"]["seed"] for m in card["members"]] == [1, 2]
     assert "seed" not in card["hyperparameters"] and card["hyperparameters"]["epochs"] == 1
     assert card["data_sha256"] == "f" * 64 and "uncertain_below" in card["thresholds"]
-    # One served graph whose answer is the mean of the members' answers.
+    # One served graph whose answer is the mean of the members' answers over the moved views.
     images = x[800:832].astype(np.float32) / 255.0
     members = [keras.saving.load_model(f / json.loads((f / "model_card.json").read_text())["file"]) for f in folders]
-    mean = np.mean([m(images[..., None], training=False).numpy() for m in members], axis=0)
+    views = [moved(images, rows, columns) for rows, columns in SHIFTS]
+    mean = np.mean([m(v[..., None], training=False).numpy() for m in members for v in views], axis=0)
+    assert card["test_time_shifts"] == [list(shift) for shift in SHIFTS]
     np.testing.assert_allclose(load_model(tmp_path / "pair").predict_raw(images), mean, atol=1e-4)
     assert load_model(tmp_path / "pair").version == card["version"]
