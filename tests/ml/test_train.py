@@ -125,5 +125,6 @@ def test_two_trained_models_join_into_one_that_averages_them_over_moved_views(tm
     views = [moved(images, rows, columns) for rows, columns in SHIFTS]
     mean = np.mean([m(v[..., None], training=False).numpy() for m in members for v in views], axis=0)
     assert card["test_time_shifts"] == [list(shift) for shift in SHIFTS]
-    np.testing.assert_allclose(load_model(tmp_path / "pair").predict_raw(images), mean, atol=1e-4)
-    assert load_model(tmp_path / "pair").version == card["version"]
+    served = load_model(tmp_path / "pair")
+    np.testing.assert_allclose(served.predict_raw(images), mean, atol=1e-4)
+    assert served.version == card["version"]
