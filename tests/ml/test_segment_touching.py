@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.glyphs import Glyph, draw
 from benchmarks.synth import _canvas_for, touching_x
-from ml import segment
+from ml import segment, touching
 from ml.ink import extract_ink
 from ml.pipeline import _sureness, read
 from tests.ml.segment_pictures import components, ink_box, line, overlap
@@ -93,17 +93,33 @@ def test_the_scorer_decides_whether_to_split():
     assert len(calls) == 1 and calls[0] > 3  # all the candidates in one call
 
 
-def test_a_single_digit_is_never_offered_to_the_scorer():
+def test_a_single_digit_the_scorer_is_sure_of_is_never_cut():
     glyph = Glyph(digit="8", form=0, x=60, y=50, height=180, brush=16, slant=0.1)
     ink = extract_ink(line([glyph], (280, 280)))
+    calls = []
 
-    def refuse(masks):
-        raise AssertionError("no digit here is wide enough to be two")
+    def sure_of_it_whole(masks):
+        calls.append(len(masks))
+        return np.full(len(masks), 0.99999)
 
-    assert [len(row) for row in segment.lines(ink, refuse)] == [1]
+    assert [len(row) for row in segment.lines(ink, sure_of_it_whole, sure=0.9)] == [1]
+    assert calls == [1]  # asked about the whole digit once, and no cut searched
 
 
-def touching_number_png(digits: str, crossing: float, height: float = 160, brush: int = 14) -> bytes:
+def test_a_pair_as_narrow_as_one_digit_is_cut_when_the_whole_is_doubted():
+    glyphs, size = touching_number("71", crossing=0.7)
+    ink = extract_ink(line(glyphs, size))
+    (blob,) = segment.split(ink)
+    assert blob.box[2] < touching.SPLIT_WIDTH * blob.box[3]  # no wider than many single digits
+    (found,) = segment.lines(ink, knows(glyphs, size), sure=0.9)
+    assert len(found) == 2
+    for glyph, digit in zip(glyphs, found, strict=True):
+        assert overlap(digit.box, ink_box(glyph, size)) > 0.7  # the 7's bar runs over the 1: the cut takes its end
+
+
+def touching_number(
+    digits: str, crossing: float, height: float = 160, brush: int = 14
+) -> tuple[list[Glyph], tuple[int, int]]:
     """``digits`` drawn as benchmarks.synth draws touching numbers: each digit's ink meets the one before
     it and runs ``crossing`` brush widths further into it."""
     glyphs: list[Glyph] = []
@@ -112,8 +128,11 @@ def touching_number_png(digits: str, crossing: float, height: float = 160, brush
         if glyphs:
             glyph = replace(glyph, x=touching_x(glyphs[-1], glyph, crossing=crossing * brush))
         glyphs.append(glyph)
-    glyphs, size = _canvas_for(glyphs, 40)
-    grey = line(glyphs, size)
+    return _canvas_for(glyphs, 40)
+
+
+def touching_number_png(digits: str, crossing: float) -> bytes:
+    grey = line(*touching_number(digits, crossing))
     assert components(grey) == 1  # one blob of ink: the digits touch
     return cv2.imencode(".png", grey)[1].tobytes()
 
@@ -126,10 +145,12 @@ def model():
 
 
 @pytest.mark.parametrize(
-    "digits,crossing", [("00", 0.4), ("38", 0.4), ("17", 0.7), ("365", 0.5), ("560", 0.6), ("1234", 0.4)]
+    "digits,crossing",
+    [("00", 0.4), ("38", 0.4), ("17", 0.7), ("12", 1.0), ("365", 0.5), ("560", 0.6), ("1234", 0.4)],
 )
 def test_touching_and_crossing_digits_are_read_one_by_one(model, digits, crossing):
-    # "17": the 1 runs into the 7's bar; three and four digits in one blob are cut at once
+    # "17": the 1 runs into the 7's bar; "12" is no wider than one digit, but doubted whole;
+    # three and four digits in one blob are cut at once
     assert read(touching_number_png(digits, crossing), multi=True, model=model).number == digits
 
 
