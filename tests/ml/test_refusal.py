@@ -15,7 +15,7 @@ import pytest
 from benchmarks.pictures import digits_png
 from ml.errors import NotADigit
 from ml.model import calibrate, get_model
-from ml.pipeline import read
+from ml.pipeline import NOISE_MARKS, read
 
 SIDE = 280
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
@@ -129,6 +129,37 @@ def test_a_dash_between_groups_is_left_out_of_the_number(model):
     x, _y, w, _h = reading.ignored[0].box
     assert left.shape[1] <= x and x + w <= left.shape[1] + 120
     assert reading.ignored[0].not_digit >= model.refuse_at
+
+
+def blotches(seed: int) -> bytes:
+    """What a wiped screen or a dirty lens leaves: dozens of random blobs, a few of them digit-like."""
+    rng = np.random.default_rng(seed)
+    field = cv2.GaussianBlur(rng.uniform(0, 1, (SIDE, SIDE)).astype(np.float32), (0, 0), 6)
+    field = (field - field.min()) / np.ptp(field)
+    _ok, data = cv2.imencode(".png", np.where(field > 0.7, 0, 255).astype(np.uint8))
+    return data.tobytes()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_picture_of_blotches_is_no_number(model, seed):
+    with pytest.raises(NotADigit):
+        read(blotches(seed), multi=True, model=model)
+    reading = read(blotches(seed), multi=True, model=model, force=True)
+    assert reading.forced
+    assert len(reading.ignored) >= NOISE_MARKS and len(reading.ignored) > len(reading.digits)
+
+
+def test_a_few_marks_between_digits_leave_the_number_a_number(model):
+    # "2.0.2.4": as many full stops as the rule allows, fewer than the digits.
+    digits = [cv2.imdecode(np.frombuffer(digits_png(c), np.uint8), cv2.IMREAD_GRAYSCALE) for c in "2024"]
+    bottom = int(np.flatnonzero((digits[0] < 128).any(axis=1))[-1])
+    stop = np.full((SIDE, 30), 255, np.uint8)
+    cv2.circle(stop, (15, bottom - 15), 15, 0, -1, cv2.LINE_AA)  # larger than a speck of dust
+    grey = np.hstack([digits[0], stop, digits[1], stop, digits[2], stop, digits[3]])
+    _ok, data = cv2.imencode(".png", grey)
+    reading = read(data.tobytes(), multi=True, model=model)
+    assert reading.number == "2024" and not reading.forced
+    assert len(reading.ignored) == NOISE_MARKS
 
 
 def test_a_number_read_as_one_digit_says_how_many_it_saw(model):
