@@ -4,11 +4,11 @@ Members trained with different seeds (and data: one of the committed pair also
 saw touching pairs, ml.pairs) make different mistakes, and averaging their
 softmax outputs, each over a few slightly moved views of the digit, cancels
 part of each one's: on MNIST's test set the committed pair reads 99.61%, its
-members 99.53% and 99.40% alone (the card lists each member's figures). Each
-member trains on its own (``python -m ml.train --seed N --out DIR``);
+members 99.53% and 99.48% alone (the card lists each member's figures).
+Each member trains on its own (``python -m ml.train --seed N --out DIR``);
 ``python -m ml.ensemble DIR DIR ...`` joins them into one Keras model and one
 ONNX graph, so that serving still loads one file and makes one call per batch,
-and then evaluates and calibrates the pair as one model.
+and then evaluates and calibrates the members as one model.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ml.train import CALIBRATION_SETTINGS, calibrate_on, predictor
 if TYPE_CHECKING:
     import keras
 
-# What a member's card says that holds for the pair too, where the members agree.
+# What a member's card says that holds for the joined model too, where the members agree.
 SHARED = ("data_sha256", "extra_data", "handwriting", "classes", "not_a_digit_class", "input")
 
 
@@ -81,8 +81,8 @@ def _member_cards(folders: list[Path]) -> list[dict]:
 
 
 def ensemble(folders: list[Path], *, data: Mnist, calibration: Images, out_dir: Path, command: str, log=print) -> dict:
-    """Join the models in ``folders`` (each a training run's output), measure the pair on MNIST's
-    test set, calibrate it on ``calibration`` and write it with its card into ``out_dir``."""
+    """Join the models in ``folders`` (each a training run's output), measure them as one on
+    MNIST's test set, calibrate it on ``calibration`` and write it with its card into ``out_dir``."""
     import keras
 
     started = time.perf_counter()
