@@ -149,9 +149,15 @@ def test_a_picture_of_blotches_is_no_number(model, seed):
     assert len(reading.ignored) >= NOISE_MARKS and len(reading.ignored) > len(reading.digits)
 
 
+def grey_of(data: bytes) -> np.ndarray:
+    grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert grey is not None
+    return grey
+
+
 def test_a_few_marks_between_digits_leave_the_number_a_number(model):
     # "2.0.2.4": as many full stops as the rule allows, fewer than the digits.
-    digits = [cv2.imdecode(np.frombuffer(digits_png(c), np.uint8), cv2.IMREAD_GRAYSCALE) for c in "2024"]
+    digits = [grey_of(digits_png(c)) for c in "2024"]
     bottom = int(np.flatnonzero((digits[0] < 128).any(axis=1))[-1])
     stop = np.full((SIDE, 30), 255, np.uint8)
     cv2.circle(stop, (15, bottom - 15), 15, 0, -1, cv2.LINE_AA)  # larger than a speck of dust

@@ -117,6 +117,22 @@ def test_a_pair_as_narrow_as_one_digit_is_cut_when_the_whole_is_doubted():
         assert overlap(digit.box, ink_box(glyph, size)) > 0.7  # the 7's bar runs over the 1: the cut takes its end
 
 
+@pytest.mark.parametrize(
+    "answers,parts",
+    [
+        ([(0.5, 6), (0.995, 2)], 2),  # a crossing "62": half sure of the 6, far surer of both than of the blob
+        ([(0.5, 1), (0.995, 7)], 1),  # as doubtful a 1 is how a letter's stroke reads
+        ([(0.3, 6), (0.995, 2)], 1),  # a part hardly a digit at all
+    ],
+)
+def test_a_blob_doubted_whole_and_in_part_is_cut_only_into_fairly_sure_digits_none_a_1(answers, parts):
+    ink = np.ones((100, 160), np.uint8)
+    left, right = touching._Piece(0, 0, ink[:, :80]), touching._Piece(80, 0, ink[:, 80:])
+    lattice = touching._Lattice(touching._Piece(0, 0, ink), 3, [(0, 1, left), (1, 2, right)])
+    assert touching.WEAK_PART < 0.5 and np.log(0.5 / 0.5) + np.log(0.995 / 0.005) < 2 * touching.STRONG_PATH
+    assert len(touching._best_path(lattice, 0.05, answers, height=100, sure=0.9)) == parts
+
+
 def touching_number(
     digits: str, crossing: float, height: float = 160, brush: int = 14
 ) -> tuple[list[Glyph], tuple[int, int]]:
