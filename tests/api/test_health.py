@@ -102,9 +102,11 @@ def test_a_failed_load_is_tried_again_without_any_request(anon, artifacts):
         ),
     ],
 )
-def test_spoilt_model_files_give_a_clear_503_never_a_500(api, anon, artifacts, png, spoil, reason):
+def test_spoilt_model_files_give_a_clear_503_never_a_500(api, anon, artifacts, png, spoil, reason, monkeypatch):
     copy_model(artifacts)
     spoil(artifacts)
+    # A retry left pending by an earlier test may have loaded the files before they were spoilt.
+    monkeypatch.setattr(ml.model, "_model", None)
     anon.get("/healthz")
     assert wait_until(failed_with(reason))
     assert anon.get("/healthz").json() == {"status": "unavailable", "reason": reason}
