@@ -122,9 +122,12 @@ def digit_reading(
     p = probabilities.astype(np.float64)
     p /= p.sum()  # float32 softmax sums to 1 only within ~1e-6
     not_digit = float(p[10]) if len(p) > 10 else 0.0
-    conditional = p[:10] / max(1.0 - not_digit, 1e-30)
+    # Divided by the ten digits' own mass, not by 1 - not_digit: when "not a digit" is within
+    # rounding of 1, the difference is rounding noise, and the ten no longer summed to 1.
+    mass = float(p[:10].sum())
+    conditional = p[:10] / mass if mass > 0 else np.full(10, 0.1)
     digit = int(np.argmax(conditional))
-    confidence = float(conditional[digit] * (1.0 - not_digit))
+    confidence = float(conditional[digit] * mass)
     return DigitReading(
         digit=digit,
         confidence=confidence,

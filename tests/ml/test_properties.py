@@ -31,7 +31,7 @@ from ml.ink import Ink, extract_ink
 from ml.mnist_form import to_mnist
 from ml.model import get_model
 from ml.pipeline import read
-from ml.reading import Reading
+from ml.reading import Reading, digit_reading
 
 FAST = settings(
     max_examples=40,
@@ -235,3 +235,25 @@ def test_a_picture_one_pixel_wide_and_four_tall(model):
 
     with pytest.raises(ImageError):
         read(out.getvalue(), multi=False, model=model)
+
+
+@FAST
+@given(
+    st.lists(st.floats(0, 1, width=32), min_size=10, max_size=10),
+    st.floats(0, 1, width=32),
+)
+def test_the_ten_digit_probabilities_sum_to_one_however_sure_it_is_of_no_digit(digits, not_digit):
+    output = np.array([*digits, not_digit], np.float32)
+    if output.sum() == 0:
+        return
+    reading = digit_reading(output, (0, 0, 1, 1), uncertain_below=0.9)
+    assert abs(sum(reading.probabilities) - 1) < 1e-9
+    assert 0 <= reading.confidence <= 1 - reading.not_digit + 1e-12
+    assert reading.digit == int(np.argmax(output[:10]))
+
+
+def test_a_mark_all_but_certainly_no_digit():
+    """Found by the properties above: with "not a digit" within rounding of 1, the ten summed to 1.19."""
+    output = np.array([1e-17] * 9 + [2e-16, 1.0], np.float32)  # the ten: within rounding of 1 - 1
+    reading = digit_reading(output, (0, 0, 1, 1), uncertain_below=0.9)
+    assert abs(sum(reading.probabilities) - 1) < 1e-9 and reading.digit == 9 and reading.uncertain
