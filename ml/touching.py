@@ -183,8 +183,8 @@ def _best_path(
     A 1 less than ONE_SURE needs a STRONG_PATH, and several 1s in one path must each be
     ONE_SURE: the strokes of an M, an N or a W are 1s too."""
     choice, chosen_value = [lattice.piece], _part_value(lattice.piece, whole_sure, height)
-    for least, strong in ((sure, -np.inf), (WEAK_PART, STRONG_PATH), (LOOSE_PART, LOOSE_PATH)):
-        loose = strong == LOOSE_PATH
+    passes = ((sure, -np.inf, False), (WEAK_PART, STRONG_PATH, False), (LOOSE_PART, LOOSE_PATH, True))
+    for least, strong, loose in passes:
         if loose and len(choice) > 1:
             break
         edges = [

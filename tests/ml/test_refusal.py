@@ -13,12 +13,19 @@ import numpy as np
 import pytest
 
 from benchmarks.pictures import digits_png
+from ml import non_digits
 from ml.errors import NotADigit
 from ml.model import calibrate, get_model
 from ml.pipeline import NOISE_MARKS, read
 
 SIDE = 280
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mnist_test_sample.npz"
+
+
+def grey_of(data: bytes) -> np.ndarray:
+    grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert grey is not None
+    return grey
 
 
 def canvas_png(draw) -> bytes:
@@ -116,9 +123,7 @@ def test_a_real_digit_is_neither_refused_nor_forced(model):
 
 def test_a_dash_between_groups_is_left_out_of_the_number(model):
     # "12-34": digits, then a short dash at mid-height, then digits.
-    left = cv2.imdecode(np.frombuffer(digits_png("12", height=160), np.uint8), cv2.IMREAD_GRAYSCALE)
-    right = cv2.imdecode(np.frombuffer(digits_png("34", height=160), np.uint8), cv2.IMREAD_GRAYSCALE)
-    assert left is not None and right is not None
+    left, right = grey_of(digits_png("12", height=160)), grey_of(digits_png("34", height=160))
     gap = np.full((left.shape[0], 120), 255, np.uint8)
     middle = left.shape[0] // 2
     cv2.line(gap, (25, middle), (95, middle), 0, 16, cv2.LINE_AA)
@@ -132,11 +137,9 @@ def test_a_dash_between_groups_is_left_out_of_the_number(model):
 
 
 def blotches(seed: int) -> bytes:
-    """What a wiped screen or a dirty lens leaves: dozens of random blobs, a few of them digit-like."""
-    rng = np.random.default_rng(seed)
-    field = cv2.GaussianBlur(rng.uniform(0, 1, (SIDE, SIDE)).astype(np.float32), (0, 0), 6)
-    field = (field - field.min()) / np.ptp(field)
-    _ok, data = cv2.imencode(".png", np.where(field > 0.7, 0, 255).astype(np.uint8))
+    """What a wiped screen or a dirty lens leaves (as the model's non-digits are made): dozens
+    of random blobs, a few of them digit-like."""
+    _ok, data = cv2.imencode(".png", non_digits._noise(np.random.default_rng(seed)))
     return data.tobytes()
 
 
@@ -147,12 +150,6 @@ def test_a_picture_of_blotches_is_no_number(model, seed):
     reading = read(blotches(seed), multi=True, model=model, force=True)
     assert reading.forced
     assert len(reading.ignored) >= NOISE_MARKS and len(reading.ignored) > len(reading.digits)
-
-
-def grey_of(data: bytes) -> np.ndarray:
-    grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    assert grey is not None
-    return grey
 
 
 def test_a_few_marks_between_digits_leave_the_number_a_number(model):
