@@ -31,6 +31,10 @@ CARD_NAME = "model_card.json"
 # mark is refused.
 UNCERTAIN_BELOW = 0.8
 REFUSE_AT = 0.5
+# Images per run of the network: ONNX Runtime's memory grows to the largest batch it has run
+# and keeps it. Scoring a touching number's 400 parts at once took a process from 150 MB to
+# 360; in runs of 32 it stays near 170 MB, and is no slower.
+MAX_BATCH = 32
 
 
 # What serving needs from a card: the file to load and its digest, and what the API publishes.
@@ -83,7 +87,10 @@ class DigitModel:
     def predict_raw(self, images: np.ndarray) -> np.ndarray:
         """The network's own softmax, before calibration: what a temperature is fitted to."""
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-        return self._session.run(None, {self._input: batch})[0]
+        if len(batch) <= MAX_BATCH:
+            return self._session.run(None, {self._input: batch})[0]
+        chunks = [batch[i : i + MAX_BATCH] for i in range(0, len(batch), MAX_BATCH)]
+        return np.concatenate([self._session.run(None, {self._input: chunk})[0] for chunk in chunks])
 
 
 def calibrate(probabilities: np.ndarray, temperature: float) -> np.ndarray:

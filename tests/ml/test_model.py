@@ -57,6 +57,16 @@ def test_probabilities_are_a_distribution_for_every_image_of_a_batch():
     np.testing.assert_allclose(probabilities, singles, atol=1e-5)
 
 
+def test_a_batch_larger_than_one_run_is_answered_whole_and_in_order():
+    with np.load(FIXTURE) as sample:
+        count = 2 * model_module.MAX_BATCH + 5  # two full runs of the network and a short one
+        batch = sample["x"][:count].astype(np.float32) / 255.0
+    probabilities = get_model().predict(batch)
+    assert probabilities.shape == (count, 11)
+    singles = np.vstack([get_model().predict(image[None]) for image in batch])
+    np.testing.assert_allclose(probabilities, singles, atol=1e-5)
+
+
 def test_the_process_loads_one_model_however_many_threads_ask(monkeypatch):
     monkeypatch.setattr(model_module, "_model", None)
     loads = []
