@@ -271,21 +271,22 @@ def _lattice(piece: _Piece, height: float) -> _Lattice:
                 continue
             if float(np.mean(hi - lo)) > MAX_PART_WIDTH * height:
                 break  # the cuts are ordered: the ones further right are wider still
-            cut = _between(piece, lo, hi)
-            wide = _between(piece, np.maximum(lo - reach * (i > 0), 0), np.minimum(hi + reach * (j < last), width))
-            wide.overlaps = True
+            cut = _between(piece, lo, hi, overlaps=False)
+            wide = _between(
+                piece, np.maximum(lo - reach * (i > 0), 0), np.minimum(hi + reach * (j < last), width), overlaps=True
+            )
             for part in (cut, wide) if wide.mask.sum() > cut.mask.sum() else (cut,):
                 if part.mask.sum() >= least and _could_be_digit(part.mask, rows, pen, height):
                     edges.append((i, j, part))
     return _Lattice(piece, len(nodes), edges)
 
 
-def _between(piece: _Piece, lo: np.ndarray, hi: np.ndarray) -> _Piece:
+def _between(piece: _Piece, lo: np.ndarray, hi: np.ndarray, *, overlaps: bool) -> _Piece:
     """The piece's ink between two cuts (a column per row each), cropped."""
     left, right = int(lo.min()), int(hi.max())
     column = np.arange(left, right)[None, :]
     band = (column >= lo[:, None]) & (column < hi[:, None])
-    part = _Piece(piece.left + left, piece.top, (piece.mask[:, left:right] * band).astype(np.uint8))
+    part = _Piece(piece.left + left, piece.top, (piece.mask[:, left:right] * band).astype(np.uint8), overlaps)
     return part.cropped() if part.mask.any() else part
 
 
