@@ -71,9 +71,8 @@ TWO_WIDTH = 0.95  # ...and into two when no wider than this many line heights
 MAX_PART_WIDTH = 1.0  # no part wider than this many line heights is tried (1.3 read no more)
 MIN_STROKES = 3.0  # a piece less tall than this many of its stroke widths is a blot, never cut
 PEN_PART = 0.7  # no part narrower than this many of the piece's stroke widths (slivers of a blot)
-# A narrow part (a stroke: a 1) leaning back more than BACK_LEAN columns per row going down
-STROKE_PART = 0.4  # (narrow: at most this many of its own heights wide) is an N's, M's or W's
-BACK_LEAN = 0.3
+STROKE_PART = 0.4  # a part at most this many of its own heights wide is a stroke (a 1 to the model)...
+BACK_LEAN = 0.3  # ...and no digit if it leans back more than this many columns a row: an N's, M's, W's
 # Each part holds at least this share of the ink (less in pieces wider than SPLIT_WIDTH: a 1
 # in four touching digits is small)...
 MIN_PART_INK = 0.1
